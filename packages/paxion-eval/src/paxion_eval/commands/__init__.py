@@ -1,0 +1,1 @@
+"""Small `paxion` subcommands that belong to no larger module."""
