@@ -53,6 +53,9 @@ class VideoLanguageBackbone(nn.Module, abc.ABC):
     image_size: int
     pixel_mean: tuple[float, float, float]
     pixel_std: tuple[float, float, float]
+    # True when the tokens of the time-reversed clip are exactly the forward tokens flipped in time (per-frame,
+    # spatial-only token encoders): caches then store only the forward tokens.
+    reversal_flips_tokens: bool = False
 
     # -- video ------------------------------------------------------------------------------------------------
     @abc.abstractmethod

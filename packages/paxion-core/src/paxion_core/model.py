@@ -12,6 +12,7 @@ Stages (DESIGN §3, the official configs):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -25,10 +26,13 @@ from paxion_core.fuser import KnowledgeFuser
 from paxion_core.losses import atm_loss, mcqa_logits, mcqa_loss, vtc_loss
 from paxion_core.patcher import KnowledgePatcher, TransformerPatcher, video_text_similarity
 from paxion_core.registry import BACKBONES, MODELS
+from paxion_core.weights import load_weights
 
 Stage = Literal["backbone", "patcher", "patch_and_fuse", "side_tuning", "patcher_finetune"]
 STAGES = ("backbone", "patcher", "patch_and_fuse", "side_tuning", "patcher_finetune")
 OBJECTIVES = ("vtc", "vac", "atm", "mcqa")
+TEXT_MEMO_SIZE = 200_000
+LOSS_INPUTS = ("video", "text", "antonym_text", "salient", "candidates", "answer")
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -44,11 +48,14 @@ class PatchAndFuse(BaseModel):
     objectives: subset of ("vtc", "vac", "atm", "mcqa"); total = VTC(+VAC negatives) + atm_weight · ATM (+ MCQA).
     backbone_train_mode: False keeps the frozen backbone in eval() (no dropout); True reproduces the official code,
     which leaves the backbone in train mode (its dropout active) while its weights stay frozen.
+    backbone_weights: a `weights.pth` holding `backbone.*` (e.g. the synthetic profile's pretrained tiny backbone).
+    init_from: a previous stage's `weights.pth`; its `patcher.*` (and `fuser.*`, if any) initialise this model.
     """
 
     def __init__(self, backbone: VideoLanguageBackbone | dict, patcher: str | dict = "perceiver",
                  stage: Stage = "patcher", fuser: dict | None = None, objectives: Sequence[str] = ("vtc",),
                  atm_weight: float = 0.4, label_smoothing: float = 0.1, backbone_train_mode: bool = False,
+                 backbone_weights: str | None = None, init_from: str | None = None,
                  data_preprocessor: dict | None = None):
         super().__init__(data_preprocessor=data_preprocessor)
         if stage not in STAGES:
@@ -57,7 +64,10 @@ class PatchAndFuse(BaseModel):
         if unknown:
             raise ValueError(f"unknown objectives {sorted(unknown)}; choose from {OBJECTIVES}")
         self.backbone = BACKBONES.build(backbone) if isinstance(backbone, Mapping) else backbone
+        if backbone_weights:
+            load_weights(self, backbone_weights, prefixes=("backbone",))
         self.backbone.requires_grad_(False)
+        self._text_memo: OrderedDict[str, Tensor] = OrderedDict()
         self.backbone_train_mode = backbone_train_mode
         self.stage, self.objectives = stage, tuple(objectives)
         self.atm_weight, self.label_smoothing = atm_weight, label_smoothing
@@ -66,6 +76,8 @@ class PatchAndFuse(BaseModel):
         if stage in ("patch_and_fuse", "side_tuning"):
             kind = "side_tuning" if stage == "side_tuning" else "xattn"
             self.fuser = KnowledgeFuser(self.backbone.embed_dim, **{"kind": kind, **(fuser or {})})
+        if init_from:
+            load_weights(self, init_from, prefixes=("patcher", "fuser"))
         if stage == "backbone":
             self.patcher.requires_grad_(False)
         self.train(False)
@@ -95,7 +107,7 @@ class PatchAndFuse(BaseModel):
         if isinstance(video, VideoFeatures):
             if with_reversed and video.reversed is None:
                 raise ValueError("ATM needs the reversed features: cache them with with_reversed=True")
-            return video
+            return video.to(self.temperature.device)
         with torch.no_grad():
             return self.backbone.encode_video(video, with_reversed=with_reversed)
 
@@ -111,9 +123,18 @@ class PatchAndFuse(BaseModel):
         return self.fuser(features.pooled, latents)
 
     def text_embedding(self, texts: Sequence[str] | Tensor) -> Tensor:
-        """Frozen backbone text embedding [B, D]."""
+        """Frozen backbone text embedding [B, D]. Strings are memoised while the backbone is in eval mode (it is
+        frozen, so a text's embedding never changes); `backbone_train_mode=True` disables the memo."""
         with torch.no_grad():
-            return self.backbone.encode_text(texts)
+            if isinstance(texts, Tensor) or self.backbone.training:
+                return self.backbone.encode_text(texts)
+            missing = [t for t in dict.fromkeys(texts) if t not in self._text_memo]
+            if missing:
+                for text, emb in zip(missing, self.backbone.encode_text(missing)):
+                    self._text_memo[text] = emb
+                while len(self._text_memo) > TEXT_MEMO_SIZE:
+                    self._text_memo.popitem(last=False)
+            return torch.stack([self._text_memo[t] for t in texts])
 
     def similarity(self, video_emb: Tensor, text_emb: Tensor) -> Tensor:
         """[Bv, (N,) D] x [Bt, D] -> logits [Bv, Bt]."""
@@ -164,9 +185,10 @@ class PatchAndFuse(BaseModel):
         return mcqa_logits(video_emb, cand, self.temperature)
 
     def forward(self, mode: str = "loss", **batch: Any):
-        """mmengine entry point: `mode="loss"` -> dict of losses; `mode="tensor"` -> video embedding."""
+        """mmengine entry point: `mode="loss"` -> dict of losses; `mode="tensor"` -> video embedding.
+        Batch entries the objectives do not use (ids, indices, skipped samples, ...) are ignored."""
         if mode == "loss":
-            return self.loss(**batch)
+            return self.loss(**{key: batch[key] for key in LOSS_INPUTS if key in batch})
         if mode in ("tensor", "predict"):
             return self.video_embedding(self.backbone_features(batch["video"]))
         raise ValueError(f"unknown mode {mode!r}")

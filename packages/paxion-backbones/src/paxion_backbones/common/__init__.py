@@ -1,0 +1,1 @@
+"""Pieces shared by several backbones (the CLIP BPE tokenizer and its vocabulary file)."""

@@ -1,0 +1,44 @@
+"""The real-data layer: decord frame sampling, torch-only transforms, the official annotation formats, datasets
+(registered in `paxion_core.registry.DATASETS`) and the `paxion preprocess` command (`paxion_core.data.preprocess`).
+"""
+
+from paxion_core.data.annotations import AnnotationError, clean_ego4d_caption
+from paxion_core.data.datasets import (
+    ActionBenchEgo4DDataset,
+    ActionBenchSSv2Dataset,
+    NExTQADataset,
+    RetrievalDataset,
+    SkippedSample,
+    SkipReport,
+    SSv2RetrievalDataset,
+    TemporalSSv2Dataset,
+    VideoTextDataset,
+    collate,
+)
+from paxion_core.data.transforms import CLIP_MEAN, CLIP_STD, ColorJitter, TransformConfig, VideoTransform
+from paxion_core.data.video import VideoReadError, VideoWriter, read_frames, sample_frame_indices, write_video
+
+__all__ = [
+    "CLIP_MEAN",
+    "CLIP_STD",
+    "ActionBenchEgo4DDataset",
+    "ActionBenchSSv2Dataset",
+    "AnnotationError",
+    "ColorJitter",
+    "NExTQADataset",
+    "RetrievalDataset",
+    "SSv2RetrievalDataset",
+    "SkipReport",
+    "SkippedSample",
+    "TemporalSSv2Dataset",
+    "TransformConfig",
+    "VideoReadError",
+    "VideoTextDataset",
+    "VideoTransform",
+    "VideoWriter",
+    "clean_ego4d_caption",
+    "collate",
+    "read_frames",
+    "sample_frame_indices",
+    "write_video",
+]

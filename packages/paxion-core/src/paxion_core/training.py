@@ -1,0 +1,101 @@
+"""Training through mmengine's Runner: configs in `experiments/`, DDP under torchrun, checkpoints and resume.
+
+mmengine 0.10.7 resumes with a bare `torch.load`, which torch >= 2.6 runs with `weights_only=True`; mmengine's own
+checkpoints hold a message hub with numpy state that the safe loader refuses. `train(..., resume=True)` therefore
+loads *only checkpoints inside the run's own work_dir* (written by this runner) with the full unpickler; every other
+file (backbone checkpoints, released Paxion weights, a previous stage's weights) goes through the safe loader.
+
+Each run also writes `weights.pth` in its work_dir: the trainable modules' state dict alone (safe to load), which the
+next stage reads through `init_from`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import torch
+from mmengine.config import Config
+from mmengine.model import BaseModel
+from torch import Tensor
+
+from paxion_core.backbone import VideoLanguageBackbone
+from paxion_core.checkpoint import read_checkpoint
+from paxion_core.losses import vtc_loss
+from paxion_core.registry import BACKBONES, MODELS
+from paxion_core.weights import WEIGHTS_FILE, trainable_state
+
+@MODELS.register_module()
+class BackbonePretrainer(BaseModel):
+    """Contrastive pretraining of a (tiny) backbone on single frames shown as static clips.
+
+    This gives the synthetic profile's backbones the static-appearance bias of real video-language models: they
+    align what one frame shows (objects, spatial relations) with text, and never see motion.
+    forward(video [B, 3, H, W] or [B, T, 3, H, W], text list[str]) -> {"loss_pretrain"}.
+    """
+
+    def __init__(self, backbone: VideoLanguageBackbone | dict, label_smoothing: float = 0.0,
+                 data_preprocessor: dict | None = None):
+        super().__init__(data_preprocessor=data_preprocessor)
+        self.backbone = BACKBONES.build(backbone) if isinstance(backbone, Mapping) else backbone
+        self.label_smoothing = label_smoothing
+
+    def forward(self, mode: str = "loss", video: Tensor | None = None, text: list[str] | None = None, **_: Any):
+        if video.ndim == 4:  # one frame -> a static clip of num_frames identical frames
+            video = video[:, None].expand(-1, self.backbone.num_frames, -1, -1, -1)
+        pooled = self.backbone.encode_video(video).pooled
+        if mode != "loss":
+            return pooled
+        text_emb = self.backbone.encode_text(text)
+        loss = vtc_loss(pooled, text_emb, 1.0 / self.backbone.logit_scale, label_smoothing=self.label_smoothing)
+        return {"loss_pretrain": loss}
+
+
+@contextlib.contextmanager
+def _trusted_resume(work_dir: Path) -> Iterator[None]:
+    """Let mmengine resume from checkpoints inside `work_dir` (its own) with the full unpickler."""
+    from mmengine.runner.checkpoint import CheckpointLoader
+
+    schemes = CheckpointLoader._schemes
+    original = schemes[""]
+    root = work_dir.resolve()
+
+    def load_local(filename: str, map_location=None):
+        path = Path(filename).resolve()
+        if not path.is_relative_to(root):
+            return read_checkpoint(path, weights_only=True)
+        return torch.load(path, map_location=map_location or "cpu", weights_only=False)
+
+    schemes[""] = load_local
+    try:
+        yield
+    finally:
+        schemes[""] = original
+
+
+def train(config: str | Path | Config, *, work_dir: str | Path | None = None, resume: bool = False,
+          cfg_options: Mapping[str, Any] | None = None, launcher: str | None = None) -> Path:
+    """Train `config` with mmengine's Runner; returns the path of the written `weights.pth`.
+
+    launcher: None picks "pytorch" when run under torchrun (RANK in the environment), else "none".
+    """
+    from mmengine.runner import Runner
+
+    cfg = config if isinstance(config, Config) else Config.fromfile(str(config))
+    if cfg_options:
+        cfg.merge_from_dict(dict(cfg_options))
+    if work_dir is not None:
+        cfg.work_dir = str(work_dir)
+    cfg.launcher = launcher or cfg.get("launcher") or ("pytorch" if "RANK" in os.environ else "none")
+    cfg.resume = resume
+    work = Path(cfg.work_dir)
+    runner = Runner.from_cfg(cfg)
+    with _trusted_resume(work):
+        runner.train()
+    weights = work / WEIGHTS_FILE
+    if runner.rank == 0:
+        torch.save(trainable_state(runner.model), weights)
+    return weights
