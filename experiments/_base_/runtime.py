@@ -13,3 +13,4 @@ log_processor = dict(by_epoch=False, window_size=50)
 log_level = "INFO"
 load_from = None
 resume = False
+custom_hooks = [dict(type="SkipReportHook")]

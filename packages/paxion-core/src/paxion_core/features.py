@@ -86,7 +86,7 @@ class FeatureCache:
             return torch.from_numpy(np.asarray(a[name][index], dtype=np.float32))
 
         tokens = t("tokens")
-        tokens_rev = tokens.flip(-4) if self.flip_tokens else t("tokens_reversed")
+        tokens_rev = tokens.flip(-3) if self.flip_tokens else t("tokens_reversed")
         return VideoFeatures(tokens, t("pooled"), VideoFeatures(tokens_rev, t("pooled_reversed")))
 
     __getitem__ = get

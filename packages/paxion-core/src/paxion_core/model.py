@@ -188,6 +188,8 @@ class PatchAndFuse(BaseModel):
         """mmengine entry point: `mode="loss"` -> dict of losses; `mode="tensor"` -> video embedding.
         Batch entries the objectives do not use (ids, indices, skipped samples, ...) are ignored."""
         if mode == "loss":
+            if "video" not in batch:
+                raise ValueError("every sample of this batch was skipped (unreadable videos): see the skip report")
             return self.loss(**{key: batch[key] for key in LOSS_INPUTS if key in batch})
         if mode in ("tensor", "predict"):
             return self.video_embedding(self.backbone_features(batch["video"]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import FUNCTIONS as MMENGINE_FUNCTIONS
+from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import METRICS as MMENGINE_METRICS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import Registry
@@ -27,3 +28,4 @@ DATASETS = Registry("dataset", parent=MMENGINE_DATASETS, scope="paxion",
                     locations=["paxion_core.data", "paxion_core.features"])
 METRICS = Registry("metric", parent=MMENGINE_METRICS, scope="paxion", locations=["paxion_eval.metrics"])
 FUNCTIONS = Registry("function", parent=MMENGINE_FUNCTIONS, scope="paxion", locations=["paxion_core.data"])
+HOOKS = Registry("hook", parent=MMENGINE_HOOKS, scope="paxion", locations=["paxion_core.training"])

@@ -19,13 +19,14 @@ from typing import Any
 
 import torch
 from mmengine.config import Config
+from mmengine.hooks import Hook
 from mmengine.model import BaseModel
 from torch import Tensor
 
 from paxion_core.backbone import VideoLanguageBackbone
 from paxion_core.checkpoint import read_checkpoint
 from paxion_core.losses import vtc_loss
-from paxion_core.registry import BACKBONES, MODELS
+from paxion_core.registry import BACKBONES, HOOKS, MODELS
 from paxion_core.weights import WEIGHTS_FILE, trainable_state
 
 @MODELS.register_module()
@@ -34,7 +35,7 @@ class BackbonePretrainer(BaseModel):
 
     This gives the synthetic profile's backbones the static-appearance bias of real video-language models: they
     align what one frame shows (objects, spatial relations) with text, and never see motion.
-    forward(video [B, 3, H, W] or [B, T, 3, H, W], text list[str]) -> {"loss_pretrain"}.
+    forward(video [B, 1, 3, H, W] (one frame) or [B, T, 3, H, W], text list[str]) -> {"loss_pretrain"}.
     """
 
     def __init__(self, backbone: VideoLanguageBackbone | dict, label_smoothing: float = 0.0,
@@ -44,14 +45,33 @@ class BackbonePretrainer(BaseModel):
         self.label_smoothing = label_smoothing
 
     def forward(self, mode: str = "loss", video: Tensor | None = None, text: list[str] | None = None, **_: Any):
-        if video.ndim == 4:  # one frame -> a static clip of num_frames identical frames
-            video = video[:, None].expand(-1, self.backbone.num_frames, -1, -1, -1)
+        if video.shape[1] == 1:  # one frame -> a static clip of num_frames identical frames
+            video = video.expand(-1, self.backbone.num_frames, -1, -1, -1)
         pooled = self.backbone.encode_video(video).pooled
         if mode != "loss":
             return pooled
         text_emb = self.backbone.encode_text(text)
         loss = vtc_loss(pooled, text_emb, 1.0 / self.backbone.logit_scale, label_smoothing=self.label_smoothing)
         return {"loss_pretrain": loss}
+
+
+@HOOKS.register_module()
+class SkipReportHook(Hook):
+    """Counts the training samples dropped for unreadable videos (`on_error="skip"`) and reports every one of
+    them at the end of each epoch (iteration-based loops: at the end of the run)."""
+
+    def before_train_epoch(self, runner) -> None:
+        from paxion_core.data import SkipReport
+
+        self.report = SkipReport()
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        if isinstance(data_batch, Mapping):
+            self.report.update(data_batch)
+
+    def after_train_epoch(self, runner) -> None:
+        if self.report.count:
+            runner.logger.warning(f"epoch {runner.epoch}: {self.report.summary()}")
 
 
 @contextlib.contextmanager
@@ -85,6 +105,9 @@ def train(config: str | Path | Config, *, work_dir: str | Path | None = None, re
     from mmengine.runner import Runner
 
     cfg = config if isinstance(config, Config) else Config.fromfile(str(config))
+    # mmengine pretty-prints the config with yapf several times per run (log, dump, checkpoint meta); on CPU-sized
+    # runs that costs more than the training itself.
+    object.__setattr__(cfg, "_format_python_code", False)
     if cfg_options:
         cfg.merge_from_dict(dict(cfg_options))
     if work_dir is not None:

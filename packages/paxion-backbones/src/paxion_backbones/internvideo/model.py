@@ -271,8 +271,11 @@ class InternVideoBackbone(VideoLanguageBackbone):
         """texts or ids [B, L] -> [B, embed_dim]: the EOT token's feature (EOT has the largest id) @ text_projection."""
         ids = texts if isinstance(texts, Tensor) else self.tokenize(texts)
         ids = ids.to(device=self.text_projection.device, dtype=torch.long)
-        hidden = self.text(ids)
-        return hidden[torch.arange(ids.shape[0], device=ids.device), ids.argmax(dim=-1)] @ self.text_projection
+        eot = ids.argmax(dim=-1)
+        # The causal mask keeps every position blind to later ones, so the padding after the last EOT of the batch
+        # cannot change any EOT feature: drop it (exact; a 77-token context is mostly padding).
+        hidden = self.text(ids[:, : int(eot.max()) + 1])
+        return hidden[torch.arange(ids.shape[0], device=ids.device), eot] @ self.text_projection
 
     @property
     def logit_scale(self) -> Tensor:

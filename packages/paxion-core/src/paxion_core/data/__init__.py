@@ -6,6 +6,7 @@ from paxion_core.data.annotations import AnnotationError, clean_ego4d_caption
 from paxion_core.data.datasets import (
     ActionBenchEgo4DDataset,
     ActionBenchSSv2Dataset,
+    FrameCaptionDataset,
     NExTQADataset,
     RetrievalDataset,
     SkippedSample,
@@ -16,7 +17,14 @@ from paxion_core.data.datasets import (
     collate,
 )
 from paxion_core.data.transforms import CLIP_MEAN, CLIP_STD, ColorJitter, TransformConfig, VideoTransform
-from paxion_core.data.video import VideoReadError, VideoWriter, read_frames, sample_frame_indices, write_video
+from paxion_core.data.video import (
+    VideoReadError,
+    VideoWriter,
+    read_frame_indices,
+    read_frames,
+    sample_frame_indices,
+    write_video,
+)
 
 __all__ = [
     "CLIP_MEAN",
@@ -25,6 +33,7 @@ __all__ = [
     "ActionBenchSSv2Dataset",
     "AnnotationError",
     "ColorJitter",
+    "FrameCaptionDataset",
     "NExTQADataset",
     "RetrievalDataset",
     "SSv2RetrievalDataset",
@@ -38,6 +47,7 @@ __all__ = [
     "VideoWriter",
     "clean_ego4d_caption",
     "collate",
+    "read_frame_indices",
     "read_frames",
     "sample_frame_indices",
     "write_video",

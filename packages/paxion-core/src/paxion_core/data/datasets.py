@@ -40,7 +40,7 @@ from paxion_core.data.annotations import (
     read_json_list,
 )
 from paxion_core.data.transforms import TransformConfig, VideoTransform, to_float_video
-from paxion_core.data.video import VideoReadError, read_frames
+from paxion_core.data.video import VideoReadError, read_frame_indices, read_frames
 from paxion_core.registry import DATASETS, FUNCTIONS
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class VideoTextDataset(Dataset, abc.ABC):
     def __getitem__(self, index: int) -> dict[str, Any] | SkippedSample:
         sample = self.samples[index]
         try:
-            frames = read_frames(sample.video_path, self.num_frames, sample.window, self.fps)
+            frames = self._read(sample)
         except VideoReadError as error:
             context = f"{error.reason} (item {index}, id {sample.fields.get('id')!r}, from {self.ann_file})"
             if self.on_error == "raise":
@@ -131,6 +131,10 @@ class VideoTextDataset(Dataset, abc.ABC):
         else:
             video = self.transform(frames, generator=self._generator(index))
         return {"video": video, **sample.fields, "index": index}
+
+    def _read(self, sample: Sample) -> torch.Tensor:
+        """uint8 [T, H, W, 3] frames of one sample."""
+        return read_frames(sample.video_path, self.num_frames, sample.window, self.fps)
 
     def _generator(self, index: int) -> torch.Generator | None:
         if self.seed is None:
@@ -208,6 +212,49 @@ class ActionBenchSSv2Dataset(VideoTextDataset):
             fields["salient"] = _salience(flags, self.salient_file, video_id, record)
             samples.append(Sample(self.video_path(video_id), None, fields))
         return samples
+
+
+@DATASETS.register_module()
+class FrameCaptionDataset(VideoTextDataset):
+    """Single frames with captions: JSON lines `{"video": <path under video_root>, "frame_index": <0-based>,
+    "caption": str}` (the synthetic world's backbone-pretraining file, `pretrain/pretrain.jsonl`).
+
+    Item: video [1, 3, H, W], text, frame_index, index.
+
+    preload: decode every listed frame once, at construction (each video opened once), and serve items from
+    memory; worth it when the same small frames are drawn many times (pretraining on 32-px clips).
+    """
+
+    def __init__(self, ann_file: str | os.PathLike, video_root: str | os.PathLike, preload: bool = False,
+                 **common: Any) -> None:
+        super().__init__(ann_file, video_root, **common)
+        self._frames: dict[tuple[str, int], torch.Tensor] = {}
+        if preload:
+            by_video: dict[str, list[int]] = {}
+            for sample in self.samples:
+                by_video.setdefault(sample.video_path, []).append(sample.fields["frame_index"])
+            for path, indices in by_video.items():
+                wanted = sorted(set(indices))
+                try:
+                    frames = read_frame_indices(path, wanted)
+                except VideoReadError:
+                    if self.on_error == "raise":
+                        raise
+                    continue  # served (and reported as skipped) by __getitem__
+                for i, frame in zip(wanted, frames):
+                    self._frames[path, i] = frame[None]
+
+    def _load(self) -> list[Sample]:
+        samples = []
+        for record in read_json_lines(self.ann_file):
+            record.require(("video", "frame_index", "caption"))
+            fields = {"text": record.text("caption"), "frame_index": record.integer("frame_index")}
+            samples.append(Sample(os.path.join(self.video_root, record.text("video")), None, fields))
+        return samples
+
+    def _read(self, sample: Sample) -> torch.Tensor:
+        key = (sample.video_path, sample.fields["frame_index"])
+        return self._frames[key] if key in self._frames else read_frame_indices(sample.video_path, [key[1]])
 
 
 EGO4D_FIELDS = (
@@ -458,7 +505,7 @@ def _stack(values: list[Any]) -> Any:
     return list(values)
 
 
-@FUNCTIONS.register_module(name="paxion_collate")
+@FUNCTIONS.register_module(name="collate")
 def collate(samples: Sequence[Mapping[str, Any] | SkippedSample]) -> dict[str, Any]:
     """DataLoader `collate_fn`: tensors stacked ([B, T, 3, H, W] for video), bools/ints/floats as tensors [B],
     strings and lists of strings kept as lists; `SkippedSample`s dropped and listed under "skipped".

@@ -11,7 +11,7 @@ reads (a DataLoader worker), never inherited from the parent.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -76,6 +76,27 @@ def read_frames(
     into frame indices; None means the video's own average frame rate. Every failure (missing file, undecodable
     data, a window past the end) raises `VideoReadError` naming the path.
     """
+
+    def indices(reader) -> list[int]:
+        frame_rate = reader.get_avg_fps() if fps is None else fps
+        return sample_frame_indices(len(reader), num_frames, window, frame_rate).tolist()
+
+    return _decode(path, indices, num_threads)
+
+
+def read_frame_indices(path: str | os.PathLike, indices: Sequence[int], num_threads: int = 1) -> torch.Tensor:
+    """Decode the given 0-based frames of one video: uint8 [len(indices), H, W, 3]; errors as `read_frames`."""
+
+    def checked(reader) -> list[int]:
+        bad = [i for i in indices if not 0 <= i < len(reader)]
+        if bad:
+            raise IndexError(f"frame {bad[0]} is outside the video's {len(reader)} frames")
+        return list(indices)
+
+    return _decode(path, checked, num_threads)
+
+
+def _decode(path: str | os.PathLike, choose: Callable[[Any], list[int]], num_threads: int) -> torch.Tensor:
     path = str(path)
     if not os.path.isfile(path):
         raise VideoReadError(path, "file not found")
@@ -83,9 +104,7 @@ def read_frames(
 
     try:
         reader = decord.VideoReader(path, ctx=decord.cpu(0), num_threads=num_threads)
-        frame_rate = reader.get_avg_fps() if fps is None else fps
-        indices = sample_frame_indices(len(reader), num_frames, window, frame_rate)
-        frames = reader.get_batch(indices.tolist()).asnumpy()
+        frames = reader.get_batch(choose(reader)).asnumpy()
     except Exception as error:  # decord raises bare RuntimeError/DECORDError for every kind of bad file
         raise VideoReadError(path, f"{type(error).__name__}: {str(error).strip().splitlines()[0]}") from error
     return torch.from_numpy(frames)

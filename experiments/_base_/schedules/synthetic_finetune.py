@@ -1,0 +1,4 @@
+# Synthetic profile, downstream fine-tuning: shorter than patcher training (the paper: one more epoch).
+_base_ = ["./synthetic.py"]
+train_cfg = dict(max_iters=600)
+param_scheduler = [dict(type="CosineAnnealingLR", by_epoch=False, begin=0, end=600, eta_min=1e-5)]

@@ -1,0 +1,15 @@
+# Synthetic profile (the default): the procedurally generated action world, tiny backbones pretrained in-repo,
+# cached backbone features, CPU. The world writes the official file layout (profiles/layout.py) under its root.
+_base_ = ["./layout.py"]
+profile = "synthetic"
+image_size = 32
+configs = "synthetic"  # row configs live in experiments/synthetic/
+backbones = dict(
+    internvideo=dict(type="internvideo-tiny"),
+    clipvip=dict(type="clipvip-tiny"),
+    singularity=dict(type="singularity-tiny"),
+)
+# KP-Transformer feed-forward width per backbone (tiny widths: twice the token width, as InternVideo's 2048 / 1024)
+kp_transformer_ffn = dict(internvideo=192, clipvip=192, singularity=192)
+pretrain = "synthetic/pretrain/backbone.py"  # stage 0; the paper profile loads the official checkpoints instead
+feature_cache = True

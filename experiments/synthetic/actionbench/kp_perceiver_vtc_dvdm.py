@@ -1,0 +1,3 @@
+# Table 1, KP-Perceiver [VTC+DVDM], synthetic profile.
+_base_ = ["../../_base_/runtime.py", "../../_base_/schedules/synthetic.py", "../../_base_/models/patch_and_fuse_tiny.py"]
+model = dict(objectives=("vtc", "vac", "atm"))
