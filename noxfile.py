@@ -74,6 +74,42 @@ def tests(session: nox.Session) -> None:
     _run(session, "-m", "pytest", "tests", "--ignore=tests/benchmarks", *session.posargs)
 
 
+def _reproduce(session: nox.Session, table: str) -> None:
+    """`paxion reproduce TABLE`; default profile synthetic at scale default. Extra arguments go to the command:
+    `nox -s reproduce_table2 -- --profile paper --data-root DATA --checkpoints CKPTS`."""
+    _run(session, "-m", "paxion_eval.cli", "reproduce", table, *session.posargs)
+
+
+@nox.session
+def reproduce_table1(session: nox.Session) -> None:
+    """Table 1 (ActionBench): every backbone, Backbone / KP-Transformer / KP-Perceiver [VTC] / [VTC+DVDM]."""
+    _reproduce(session, "table1")
+
+
+@nox.session
+def reproduce_table2(session: nox.Session) -> None:
+    """Table 2 (retrieval on InternVideo): SSv2-label, SSv2-template, Temporal-SSv2."""
+    _reproduce(session, "table2")
+
+
+@nox.session
+def reproduce_table3(session: nox.Session) -> None:
+    """Table 3 (NExT-QA on InternVideo): C / T / D / all and the hard subset."""
+    _reproduce(session, "table3")
+
+
+@nox.session
+def reproduce(session: nox.Session) -> None:
+    """All three tables."""
+    _reproduce(session, "all")
+
+
+@nox.session
+def train(session: nox.Session) -> None:
+    """`paxion train CONFIG [...]`: one mmengine training run (`nox -s train -- experiments/...py`)."""
+    _run(session, "-m", "paxion_eval.cli", "train", *session.posargs)
+
+
 @nox.session
 def benchmark(session: nox.Session) -> None:
     """pytest-benchmark suite in tests/benchmarks; writes results/benchmarks/."""

@@ -13,3 +13,6 @@ backbones = dict(
 kp_transformer_ffn = dict(internvideo=192, clipvip=192, singularity=192)
 pretrain = "synthetic/pretrain/backbone.py"  # stage 0; the paper profile loads the official checkpoints instead
 feature_cache = True
+# Training length follows the world's size: every config's iteration count (and its cosine schedule) is multiplied
+# by this factor for the scale being reproduced.
+iteration_scale = dict(ci=0.05, default=1.0, large=2.0)

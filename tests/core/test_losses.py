@@ -85,3 +85,18 @@ def test_mcqa_by_hand():
     answer = torch.tensor([0, 2])
     expected = (smoothed_ce([1.0, 0.0, 0.6], 0) + smoothed_ce([0.0, 1.0, 0.8], 2)) / 2
     assert mcqa_loss(video, candidates, answer, 1.0).item() == pytest.approx(expected, abs=1e-6)
+
+
+def test_mcqa_padding_is_excluded_from_softmax_and_smoothing():
+    video = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    cand = torch.tensor([
+        [[1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [0.8, 0.6]],  # 4 real candidates (2 antonym choices appended)
+        [[1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [9.0, 9.0]],  # 3 real, one padding row
+    ])
+    mask = torch.tensor([[True] * 4, [True, True, True, False]])
+    answer = torch.tensor([0, 1])
+    expected = (smoothed_ce([1.0, 0.0, 0.6, 0.8], 0) + smoothed_ce([0.0, 1.0, 0.8], 1)) / 2
+    assert mcqa_loss(video, cand, answer, 1.0, mask=mask).item() == pytest.approx(expected, abs=1e-6)
+    full = torch.ones(2, 4, dtype=torch.bool)
+    assert mcqa_loss(video, cand, answer, 1.0, mask=full).item() == pytest.approx(
+        mcqa_loss(video, cand, answer, 1.0).item(), abs=1e-6)

@@ -247,6 +247,12 @@ def test_nextqa_items(videos, tmp_path):
     assert second["atp_hard"] is True and second["antonym_candidates"] == [] and second["video"].shape[0] == 8
     plain = NExTQADataset(ann, videos, video_map_file=video_map)
     assert set(plain[0]) == keys - {"antonym_candidates", "atp_hard"}
+    hard.write_text("1\n")  # ATP's own format: 0-based row indices into the CSV
+    by_row = NExTQADataset(ann, videos, video_map_file=video_map, atp_hard_file=hard)
+    assert [s.fields["atp_hard"] for s in by_row.samples] == [False, True]
+    hard.write_text("2\n")
+    with pytest.raises(AnnotationError, match="1 entries match no row"):
+        NExTQADataset(ann, videos, video_map_file=video_map, atp_hard_file=hard)
 
 
 @pytest.mark.parametrize(
@@ -276,7 +282,7 @@ def test_nextqa_reference_files_are_checked(tmp_path, videos):
         NExTQADataset(ann, videos, video_map_file=video_map)
     hard = tmp_path / "hard.json"
     hard.write_text('["4010069381_6", "999_1"]')
-    with pytest.raises(AnnotationError, match=r"1 ids match no '<video>_<qid>'.*999_1"):
+    with pytest.raises(AnnotationError, match=r"1 entries match no <video>_<qid>.*999_1"):
         NExTQADataset(ann, videos, atp_hard_file=hard)
 
 

@@ -10,7 +10,7 @@ import torch
 from torch import Tensor, nn
 
 UNSAFE_HINT = (
-    "pass weights_only=False (CLI: --unsafe-load) only if you trust the file: it runs arbitrary pickled code"
+    "pass weights_only=False only if you trust the file: unpickling it runs arbitrary code"
 )
 
 

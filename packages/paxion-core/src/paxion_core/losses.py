@@ -90,11 +90,20 @@ def atm_loss(video: Tensor, video_reversed: Tensor, text: Tensor, temperature: T
 
 
 def mcqa_loss(video: Tensor, candidates: Tensor, answer: Tensor, temperature: Tensor | float, *,
-              label_smoothing: float = LABEL_SMOOTHING) -> Tensor:
-    """Multiple-choice QA: video [B, N, D] or [B, D]; candidates [B, K, D] ("question? answer" texts, K = 5, or 10
-    with antonym choices); answer [B] index of the correct candidate. CE over the K similarities / temperature."""
-    return F.cross_entropy(mcqa_logits(video, candidates, temperature), answer.to(video.device),
-                           label_smoothing=label_smoothing)
+              mask: Tensor | None = None, label_smoothing: float = LABEL_SMOOTHING) -> Tensor:
+    """Multiple-choice QA: video [B, N, D] or [B, D]; candidates [B, K, D] ("question? answer" texts: K = 5, more
+    with action-antonym choices as extra negatives under DVDM); answer [B] index of the correct candidate; mask
+    [B, K] bool marks real candidates when rows have different counts (padding is excluded from the softmax and
+    from the label smoothing). CE over the similarities / temperature."""
+    logits = mcqa_logits(video, candidates, temperature)
+    answer = answer.to(logits.device)
+    if mask is None:
+        return F.cross_entropy(logits, answer, label_smoothing=label_smoothing)
+    mask = mask.to(logits.device)
+    logp = logits.masked_fill(~mask, float("-inf")).log_softmax(dim=-1)
+    picked = logp.gather(1, answer[:, None])[:, 0]
+    spread = logp.masked_fill(~mask, 0.0).sum(dim=-1) / mask.sum(dim=-1)
+    return -((1 - label_smoothing) * picked + label_smoothing * spread).mean()
 
 
 def mcqa_logits(video: Tensor, candidates: Tensor, temperature: Tensor | float) -> Tensor:

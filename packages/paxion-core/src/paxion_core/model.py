@@ -32,7 +32,7 @@ Stage = Literal["backbone", "patcher", "patch_and_fuse", "side_tuning", "patcher
 STAGES = ("backbone", "patcher", "patch_and_fuse", "side_tuning", "patcher_finetune")
 OBJECTIVES = ("vtc", "vac", "atm", "mcqa")
 TEXT_MEMO_SIZE = 200_000
-LOSS_INPUTS = ("video", "text", "antonym_text", "salient", "candidates", "answer")
+LOSS_INPUTS = ("video", "text", "antonym_text", "salient", "candidates", "answer", "antonym_candidates")
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -45,7 +45,8 @@ class PatchAndFuse(BaseModel):
 
     backbone: a VideoLanguageBackbone or a config dict for the BACKBONES registry (e.g. dict(type="internvideo-tiny")).
     patcher: "perceiver" | "transformer", or a dict of KnowledgePatcher / TransformerPatcher arguments with `type`.
-    objectives: subset of ("vtc", "vac", "atm", "mcqa"); total = VTC(+VAC negatives) + atm_weight · ATM (+ MCQA).
+    objectives: subset of ("vtc", "vac", "atm", "mcqa"); total = VTC(+VAC negatives) + atm_weight · ATM, or MCQA
+    (+VAC: the action-antonym choices as extra candidates).
     backbone_train_mode: False keeps the frozen backbone in eval() (no dropout); True reproduces the official code,
     which leaves the backbone in train mode (its dropout active) while its weights stay frozen.
     backbone_weights: a `weights.pth` holding `backbone.*` (e.g. the synthetic profile's pretrained tiny backbone).
@@ -63,6 +64,9 @@ class PatchAndFuse(BaseModel):
         unknown = set(objectives) - set(OBJECTIVES)
         if unknown:
             raise ValueError(f"unknown objectives {sorted(unknown)}; choose from {OBJECTIVES}")
+        if ("vac" in objectives and not {"vtc", "mcqa"} & set(objectives)) or ("atm" in objectives
+                                                                               and "vtc" not in objectives):
+            raise ValueError(f"objectives {tuple(objectives)}: vac extends vtc or mcqa, atm needs vtc")
         self.backbone = BACKBONES.build(backbone) if isinstance(backbone, Mapping) else backbone
         if backbone_weights:
             load_weights(self, backbone_weights, prefixes=("backbone",))
@@ -143,7 +147,8 @@ class PatchAndFuse(BaseModel):
     # -- training ---------------------------------------------------------------------------------------------
     def loss(self, video: Tensor | VideoFeatures, text: Sequence[str] | Tensor | None = None,
              antonym_text: Sequence[str] | Tensor | None = None, salient: Tensor | None = None,
-             candidates: Sequence[Sequence[str]] | None = None, answer: Tensor | None = None) -> dict[str, Tensor]:
+             candidates: Sequence[Sequence[str]] | None = None, answer: Tensor | None = None,
+             antonym_candidates: Sequence[Sequence[str]] | None = None) -> dict[str, Tensor]:
         """Losses of one batch, by objective name; `loss` entries are summed by mmengine into the total."""
         use_atm = "atm" in self.objectives
         features = self.backbone_features(video, with_reversed=use_atm)
@@ -152,9 +157,12 @@ class PatchAndFuse(BaseModel):
         if "mcqa" in self.objectives:
             if candidates is None or answer is None:
                 raise ValueError("the mcqa objective needs `candidates` and `answer` in the batch")
-            flat = [c for row in candidates for c in row]
-            cand = self.text_embedding(flat).reshape(len(candidates), -1, video_emb.shape[-1])
-            losses["loss_mcqa"] = mcqa_loss(video_emb, cand, answer, self.temperature,
+            if "vac" in self.objectives:
+                if antonym_candidates is None:
+                    raise ValueError("mcqa with vac needs `antonym_candidates` in the batch")
+                candidates = [list(c) + list(a) for c, a in zip(candidates, antonym_candidates)]
+            cand, mask = self.candidate_embeddings(candidates)
+            losses["loss_mcqa"] = mcqa_loss(video_emb, cand, answer, self.temperature, mask=mask,
                                             label_smoothing=self.label_smoothing)
         if "vtc" in self.objectives:
             if text is None:
@@ -177,11 +185,23 @@ class PatchAndFuse(BaseModel):
                                          "(the last checkpoint on disk is untouched)")
         return losses
 
+    def candidate_embeddings(self, candidates: Sequence[Sequence[str]]) -> tuple[Tensor, Tensor]:
+        """Per-sample candidate texts (counts may differ) -> embeddings [B, K_max, D] and mask [B, K_max]."""
+        k = max(len(row) for row in candidates)
+        emb = self.text_embedding([c for row in candidates for c in row])
+        out = emb.new_zeros(len(candidates), k, emb.shape[-1])
+        mask = torch.zeros(len(candidates), k, dtype=torch.bool, device=emb.device)
+        start = 0
+        for i, row in enumerate(candidates):
+            out[i, : len(row)] = emb[start:start + len(row)]
+            mask[i, : len(row)] = True
+            start += len(row)
+        return out, mask
+
     def mcqa_scores(self, video: Tensor | VideoFeatures, candidates: Sequence[Sequence[str]]) -> Tensor:
-        """[B, K] candidate logits for multiple-choice QA."""
+        """[B, K] candidate logits for multiple-choice QA (K equal for every sample)."""
         video_emb = self.video_embedding(self.backbone_features(video))
-        flat = [c for row in candidates for c in row]
-        cand = self.text_embedding(flat).reshape(len(candidates), -1, video_emb.shape[-1])
+        cand, _ = self.candidate_embeddings(candidates)
         return mcqa_logits(video_emb, cand, self.temperature)
 
     def forward(self, mode: str = "loss", **batch: Any):

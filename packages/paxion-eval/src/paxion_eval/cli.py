@@ -14,6 +14,8 @@ COMMANDS: dict[str, str] = {
     "world": "paxion_eval.world.cli",
     "build-actionbench": "paxion_eval.actionbench.builder_cli",
     "preprocess": "paxion_core.data.preprocess",
+    "train": "paxion_eval.commands.train",
+    "reproduce": "paxion_eval.commands.reproduce",
 }
 
 

@@ -428,7 +428,8 @@ class NExTQADataset(VideoTextDataset):
     the official `map_vid_vidorID.json` as `video_map_file`.
 
     Item: video, text (the question), candidates (5), answer (0-4), qtype, id, index; antonym_candidates with
-    `with_antonym`; atp_hard (bool) with `atp_hard_file` (ids `<video>_<qid>`, a JSON list or one per line).
+    `with_antonym`; atp_hard (bool) with `atp_hard_file`: either ids `<video>_<qid>` or, as ATP releases its hard
+    split, 0-based row indices into the CSV (a JSON list or one per line).
     """
 
     def __init__(
@@ -449,8 +450,9 @@ class NExTQADataset(VideoTextDataset):
         columns = NEXTQA_COLUMNS + (("action_antonym_choices",) if self.with_antonym else ())
         video_map = self._load_video_map()
         hard_ids = load_id_list(self.atp_hard_file) if self.atp_hard_file else None
+        by_row = hard_ids is not None and all(i.isdigit() for i in hard_ids)
         samples = []
-        for record in read_csv(self.ann_file, columns):
+        for row, record in enumerate(read_csv(self.ann_file, columns)):
             video = record.text("video").strip()
             for name in ("frame_count", "width", "height"):
                 record.integer(name)
@@ -467,16 +469,18 @@ class NExTQADataset(VideoTextDataset):
                 antonyms = record.text_list("action_antonym_choices", allow_empty=True)
                 fields["antonym_candidates"] = [f"{question}? {choice}" for choice in antonyms]
             if hard_ids is not None:
-                fields["atp_hard"] = sample_id in hard_ids
+                fields["atp_hard"] = (str(row) if by_row else sample_id) in hard_ids
             if video_map is not None and video not in video_map:
                 raise record.error("video", f"{video!r} is not in the video map {self.video_map_file}")
             samples.append(Sample(self.video_path(video_map[video] if video_map else video), None, fields))
         if hard_ids is not None:
-            unknown = sorted(hard_ids - {sample.fields["id"] for sample in samples})
+            known = {str(i) for i in range(len(samples))} if by_row else {sample.fields["id"] for sample in samples}
+            unknown = sorted(hard_ids - known)
             if unknown:
                 raise AnnotationError(
                     self.atp_hard_file, "ids", None,
-                    f"{len(unknown)} ids match no '<video>_<qid>' of {self.ann_file}, e.g. {unknown[:3]}",
+                    f"{len(unknown)} entries match no {'row' if by_row else '<video>_<qid>'} of {self.ann_file}, "
+                    f"e.g. {unknown[:3]}",
                 )  # fmt: skip
         return samples
 

@@ -180,9 +180,24 @@ def _relation(dx: float, dy: float) -> str:
     return "above" if dy > 0 else "below"
 
 
+def _ordered(names: list[str], keys: list[float], forward: str, backward: str, rng: np.random.Generator) -> str:
+    """The objects listed along one axis, in either reading direction: "from left to right: A, B" is the same
+    frame as "from right to left: B, A". Teaches the text encoder that the order of such phrases matters."""
+    order = sorted(range(len(names)), key=lambda i: keys[i])
+    if rng.uniform() < 0.5:
+        return f"{forward}: {', '.join(names[i] for i in order)}"
+    return f"{backward}: {', '.join(names[i] for i in reversed(order))}"
+
+
 def frame_caption(clip: ClipState, frame: int, rng: np.random.Generator) -> str:
     """What frame `frame` of `clip` shows, object-centred and relational, with no action word: e.g. "large red
-    circle pointing up left of blue square" or "blue square right of red circle, red circle behind a cloth"."""
+    circle pointing up left of blue square", "from left to right: red circle, blue square" or "red circle at the
+    top, far from the camera, behind a cloth".
+
+    The clauses use the spatial words of the action texts (left/right, top/bottom, up/down, close/far, cloth) in
+    order-sensitive forms a single frame supports, so that the frozen text encoder learns to tell "from left to
+    right" from "from right to left" (DESIGN §5: the text encoder must separate antonyms for DVDM to work).
+    """
     screen = clip.screen()
     x, y, size = screen["x"][:, frame], screen["y"][:, frame], screen["size"][:, frame]
     main = clip.objects[0].noun
@@ -192,15 +207,25 @@ def frame_caption(clip: ClipState, frame: int, rng: np.random.Generator) -> str:
         quarter = int(math.floor(screen["angle"][0, frame] / (math.pi / 2) + 0.5)) % 4
         descriptor += f" pointing {_DIRECTIONS[quarter]}"
     visible = [i for i in range(1, len(clip.objects)) if abs(x[i] - 0.5) < 0.5 and abs(y[i] - 0.5) < 0.5]
-    if visible:
+    form = rng.uniform()
+    if visible and form < 0.35:
         other = visible[int(rng.integers(len(visible)))]
         relation = _relation(float(x[other] - x[0]), float(y[other] - y[0]))
         if rng.uniform() < 0.5:
             caption = f"{descriptor} {relation} {clip.objects[other].noun}"
         else:
             caption = f"{clip.objects[other].noun} {_INVERSE[relation]} {descriptor}"
+    elif visible and form < 0.7:
+        shown = [0, *visible]
+        names = [descriptor if i == 0 else clip.objects[i].noun for i in shown]
+        if rng.uniform() < 0.5:
+            caption = _ordered(names, [float(x[i]) for i in shown], "from left to right", "from right to left", rng)
+        else:
+            caption = _ordered(names, [float(y[i]) for i in shown], "from top to bottom", "from bottom to top", rng)
     else:
         caption = f"{descriptor} {_location(float(x[0]), float(y[0]))}"
+        if size[0] >= 0.42 or size[0] <= 0.24:
+            caption += ", close to the camera" if size[0] >= 0.42 else ", far from the camera"
     if clip.cover[frame] > 0.2:
         caption += f", {main} behind a cloth"
     return caption

@@ -1,0 +1,71 @@
+"""Training through mmengine's Runner on cached backbone features: weights hand-over and resume."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from paxion_core.data import write_video
+from paxion_core.features import FeatureCache
+from paxion_core.training import train
+from paxion_core.weights import WEIGHTS_FILE
+
+EXPERIMENTS = __import__("pathlib").Path(__file__).parents[2] / "experiments"
+
+
+@pytest.fixture
+def ssv2(tmp_path):
+    """Eight 8-frame 32-px videos (decord mis-decodes 16-px ones) and an ActionBench-SSv2 annotation file."""
+    rng = np.random.default_rng(0)
+    root = tmp_path / "videos"
+    records = []
+    for i in range(8):
+        write_video(root / f"{i}.mp4", rng.integers(0, 255, (8, 32, 32, 3), dtype=np.uint8), fps=5)
+        obj = ["ball", "cup", "box", "pen"][i % 4]
+        records.append({"id": i, "label": f"pushing {obj} from left to right", "placeholders": [obj],
+                        "template": "Pushing [something] from left to right",
+                        "label_action_antonym_clip_text": f"pushing {obj} from right to left",
+                        "template_action_antonym_clip_text": "Pushing something from right to left",
+                        "label_object_shuffled_clip_text": "pushing shoe from left to right"})
+    ann = tmp_path / "train.json"
+    ann.write_text(json.dumps(records))
+    return ann, root
+
+
+def config(ssv2, work_dir, max_iters):
+    ann, root = ssv2
+    cfg = Config.fromfile(str(EXPERIMENTS / "synthetic" / "actionbench" / "kp_perceiver_vtc_dvdm.py"))
+    backbone = dict(type="example-vit")
+    cfg.merge_from_dict({
+        "model.backbone": backbone,
+        "model.patcher": dict(type="perceiver", num_latents=4, heads=2, dim_head=8),
+        "train_dataloader.batch_size": 4,
+        "train_dataloader.dataset": dict(
+            type="CachedFeatureDataset", backbone=backbone, cache_root=str(work_dir.parent / "cache"), progress=False,
+            dataset=dict(type="ActionBenchSSv2Dataset", ann_file=str(ann), video_root=str(root),
+                         transform=dict(image_size=16))),
+        "train_cfg.max_iters": max_iters,
+        "param_scheduler.0.end": max_iters,
+        "default_hooks.checkpoint.interval": 3,
+        "default_hooks.logger.interval": 1,
+        "work_dir": str(work_dir),
+    })
+    return cfg
+
+
+def test_train_writes_trainable_weights_and_resumes(ssv2, tmp_path):
+    work = tmp_path / "run"
+    weights = train(config(ssv2, work, max_iters=3))
+    assert weights == work / WEIGHTS_FILE
+    state = torch.load(weights, weights_only=True)
+    assert state and all(key.startswith("patcher.") for key in state)  # the frozen backbone is not handed over
+    assert len(FeatureCache(next((tmp_path / "cache").iterdir()))) == 8
+
+    train(config(ssv2, work, max_iters=5), resume=True)
+    logs = "".join(p.read_text() for p in work.glob("*/*.log"))
+    assert "resumed" in logs.lower()  # continued from iteration 3 instead of starting over
+    last = torch.load(work / "iter_5.pth", weights_only=False)  # our own checkpoint: trusted
+    assert last["meta"]["iter"] == 5
+    assert not torch.equal(torch.load(weights, weights_only=True)["patcher.latents"], state["patcher.latents"])
