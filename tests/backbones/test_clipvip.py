@@ -7,6 +7,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
+
 from paxion_backbones.clipvip.checkpoint import checkpoint_filter_fn
 from paxion_backbones.clipvip.model import (
     CLIPVIP_CONFIGS,

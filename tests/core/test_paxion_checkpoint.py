@@ -22,8 +22,10 @@ def official_state(prefix_perceiver="vision_perceiver", with_fuser=True) -> dict
         f"{prefix_perceiver}.latents": r(N, D),
         f"{p}.0.norm_media.weight": 1 + r(DT), f"{p}.0.norm_media.bias": r(DT),
         f"{p}.0.norm_latents.weight": 1 + r(D), f"{p}.0.norm_latents.bias": r(D),
-        f"{p}.0.to_q.weight": r(H * DH, D), f"{p}.0.to_kv.weight": r(2 * H * DH, DT), f"{p}.0.to_out.weight": r(D, H * DH),
-        f"{p}.1.0.weight": 1 + r(D), f"{p}.1.0.bias": r(D), f"{p}.1.1.weight": r(2 * D, D), f"{p}.1.3.weight": r(D, 2 * D),
+        f"{p}.0.to_q.weight": r(H * DH, D), f"{p}.0.to_kv.weight": r(2 * H * DH, DT),
+        f"{p}.0.to_out.weight": r(D, H * DH),
+        f"{p}.1.0.weight": 1 + r(D), f"{p}.1.0.bias": r(D), f"{p}.1.1.weight": r(2 * D, D),
+        f"{p}.1.3.weight": r(D, 2 * D),
         f"{prefix_perceiver}.norm.weight": 1 + r(D), f"{prefix_perceiver}.norm.bias": r(D),
         "temporal_embedding": r(T, DT), "temp": torch.tensor(0.05),
         "vl_backbone.visual.conv1.weight": r(3, 3),  # ignored: the frozen backbone
@@ -35,7 +37,8 @@ def official_state(prefix_perceiver="vision_perceiver", with_fuser=True) -> dict
             f"{f}.attn.norm_kv.weight": 1 + r(D), f"{f}.attn.norm_kv.bias": r(D),
             f"{f}.attn.to_q.weight": r(H * DH, D), f"{f}.attn.to_kv.weight": r(2 * H * DH, D),
             f"{f}.attn.to_out.weight": r(D, H * DH),
-            f"{f}.ff.0.weight": 1 + r(D), f"{f}.ff.0.bias": r(D), f"{f}.ff.1.weight": r(2 * D, D), f"{f}.ff.3.weight": r(D, 2 * D),
+            f"{f}.ff.0.weight": 1 + r(D), f"{f}.ff.0.bias": r(D), f"{f}.ff.1.weight": r(2 * D, D),
+            f"{f}.ff.3.weight": r(D, 2 * D),
         }
     return state
 

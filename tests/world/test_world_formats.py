@@ -295,6 +295,9 @@ def test_pretrain_captions_describe_the_frame_without_action_words(ci_world: Wor
     assert len(triples) == CONFIG["pretrain_frames_per_clip"] * len(train)
     relation = re.compile(rf"^(?:(?:large|small) )?({NOUN_PATTERN})(?: pointing \w+)? "
                           rf"(left of|right of|above|below|next to) (?:(?:large|small) )?({NOUN_PATTERN})")
+    ordered = re.compile(r"^from (left to right|right to left|top to bottom|bottom to top): (.*?)"
+                         rf"(?:, (?:{NOUN_PATTERN}) behind a cloth)?$")
+    descriptor = re.compile(r"^(?:large|small) | pointing \w+$")
     checked = 0
     for triple in triples:
         assert set(triple) == {"domain", "video_id", "video", "frame_index", "caption"}
@@ -304,13 +307,21 @@ def test_pretrain_captions_describe_the_frame_without_action_words(ci_world: Wor
         assert segment["start"] <= frame <= segment["end"]
         assert not set(re.findall(r"[a-z]+", triple["caption"])) & ACTION_VERBS, triple["caption"]
         assert record["main"]["noun"] in triple["caption"]
-        match = relation.match(triple["caption"])
-        if match is None:
-            continue
-        subject, rel, obj = match.groups()
         nouns = [record["main"]["noun"]] + [o["noun"] for o in record["others"]]
         xs, ys = _screen(record, frame)
-        dx, dy = xs[nouns.index(obj)] - xs[nouns.index(subject)], ys[nouns.index(obj)] - ys[nouns.index(subject)]
-        assert _relation_holds(rel, dx, dy), triple
+        match, listed = relation.match(triple["caption"]), ordered.match(triple["caption"])
+        if match is not None:
+            subject, rel, obj = match.groups()
+            dx, dy = xs[nouns.index(obj)] - xs[nouns.index(subject)], ys[nouns.index(obj)] - ys[nouns.index(subject)]
+            assert _relation_holds(rel, dx, dy), triple
+        elif listed is not None:  # "from left to right: A, B": the objects really are in that order
+            direction, names = listed.groups()
+            keys = xs if "left" in direction else ys
+            positions = [keys[nouns.index(descriptor.sub("", name))] for name in names.split(", ")]
+            if direction.startswith(("right", "bottom")):
+                positions.reverse()
+            assert all(a <= b + 1e-3 for a, b in zip(positions, positions[1:])), triple
+        else:
+            continue
         checked += 1
     assert checked > len(triples) // 2

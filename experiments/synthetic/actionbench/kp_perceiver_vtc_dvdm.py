@@ -1,3 +1,4 @@
 # Table 1, KP-Perceiver [VTC+DVDM], synthetic profile.
-_base_ = ["../../_base_/runtime.py", "../../_base_/schedules/synthetic.py", "../../_base_/models/patch_and_fuse_tiny.py"]
+_base_ = ["../../_base_/runtime.py", "../../_base_/schedules/synthetic.py",
+          "../../_base_/models/patch_and_fuse_tiny.py"]
 model = dict(objectives=("vtc", "vac", "atm"))

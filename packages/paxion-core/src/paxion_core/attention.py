@@ -11,7 +11,8 @@ class FeedForward(nn.Sequential):
 
     def __init__(self, dim: int, mult: int = 2):
         inner = int(dim * mult)
-        super().__init__(nn.LayerNorm(dim), nn.Linear(dim, inner, bias=False), nn.GELU(), nn.Linear(inner, dim, bias=False))
+        super().__init__(nn.LayerNorm(dim), nn.Linear(dim, inner, bias=False), nn.GELU(),
+                         nn.Linear(inner, dim, bias=False))
 
 
 class CrossAttention(nn.Module):

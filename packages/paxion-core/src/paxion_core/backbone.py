@@ -43,8 +43,8 @@ class VideoLanguageBackbone(nn.Module, abc.ABC):
     """Base class of every backbone.
 
     Subclasses set the attributes below and implement `forward_video`, `project_tokens`, `tokenize`,
-    `encode_text`, `logit_scale` and `map_checkpoint`. They may override `forward_reversed` when the time-reversed features can be had for less
-    than a second full pass (the default).
+    `encode_text`, `logit_scale` and `map_checkpoint`. They may override `forward_reversed` when the time-reversed
+    features can be had for less than a second full pass (the default).
     """
 
     embed_dim: int  # joint video-text space
@@ -73,7 +73,8 @@ class VideoLanguageBackbone(nn.Module, abc.ABC):
         (ATM and Video Reversal need both), computed at the lowest cost the architecture allows.
         """
         if video.ndim != 5 or video.shape[2] != 3:
-            raise ValueError(f"{type(self).__name__}.encode_video expects video [B, T, 3, H, W], got {tuple(video.shape)}")
+            name = type(self).__name__
+            raise ValueError(f"{name}.encode_video expects video [B, T, 3, H, W], got {tuple(video.shape)}")
         features = self.forward_video(video)
         if with_reversed:
             features.reversed = self.forward_reversed(video, features)

@@ -62,7 +62,8 @@ class FeatureCache:
             raise FeatureCacheError(f"no feature cache at {self.path} (meta.json missing)")
         self.meta = json.loads(meta_path.read_text())
         if self.meta.get("format") != FORMAT_VERSION:
-            raise FeatureCacheError(f"{self.path}: cache format {self.meta.get('format')} != {FORMAT_VERSION}; delete it")
+            raise FeatureCacheError(f"{self.path}: cache format {self.meta.get('format')} != {FORMAT_VERSION}; "
+                                    "delete the directory to rebuild it")
         if verify:
             for name, digest in self.meta["sha256"].items():
                 if _sha256(self.path / f"{name}.npy") != digest:

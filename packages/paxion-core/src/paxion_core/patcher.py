@@ -57,7 +57,8 @@ class KnowledgePatcher(nn.Module):
         super().__init__()
         self.embed_dim, self.token_dim, self.num_frames = embed_dim, token_dim, num_frames
         self.latents = nn.Parameter(torch.randn(num_latents, embed_dim))
-        self.layers = nn.ModuleList(PerceiverLayer(embed_dim, token_dim, heads, dim_head, ff_mult) for _ in range(depth))
+        self.layers = nn.ModuleList(PerceiverLayer(embed_dim, token_dim, heads, dim_head, ff_mult)
+                                    for _ in range(depth))
         self.norm = nn.LayerNorm(embed_dim)
         self.temporal_embedding = nn.Parameter(torch.randn(num_frames, token_dim)) if temporal_embedding else None
         self.temporal_dropout = nn.Dropout(temporal_dropout)
@@ -102,7 +103,8 @@ class TransformerPatcher(nn.Module):
 
     def forward(self, tokens: Tensor) -> Tensor:
         if tokens.ndim != 4 or tokens.shape[-1] != self.token_dim:
-            raise ValueError(f"TransformerPatcher expects tokens [B, T, P, {self.token_dim}], got {tuple(tokens.shape)}")
+            raise ValueError(f"TransformerPatcher expects tokens [B, T, P, {self.token_dim}], "
+                             f"got {tuple(tokens.shape)}")
         return self.encoder(tokens.flatten(1, 2)).mean(dim=1)
 
     def similarity(self, video_emb: Tensor, text_emb: Tensor) -> Tensor:

@@ -29,6 +29,7 @@ from paxion_core.losses import vtc_loss
 from paxion_core.registry import BACKBONES, HOOKS, MODELS
 from paxion_core.weights import WEIGHTS_FILE, trainable_state
 
+
 @MODELS.register_module()
 class BackbonePretrainer(BaseModel):
     """Contrastive pretraining of a (tiny) backbone on single frames shown as static clips.

@@ -20,7 +20,8 @@ COMMANDS: dict[str, str] = {
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
-    parser = argparse.ArgumentParser(prog="paxion", description="Paxion: patch action knowledge into video-language models.")
+    parser = argparse.ArgumentParser(prog="paxion",
+                                     description="Paxion: patch action knowledge into video-language models.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     modules = {}
     for name, module_name in COMMANDS.items():

@@ -9,7 +9,6 @@ its patchers and a second run of the same table only re-evaluates.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from paxion_core.checkpoint import CheckpointError
 from torch import Tensor
+
+from paxion_core.checkpoint import CheckpointError
 
 OFFICIAL_PREFIX = "clipmodel."
 # HF's `arange(num_positions)` index buffers, saved with the weights; ours index the embeddings directly.

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from paxion_core import VideoFeatures, VideoLanguageBackbone
 from torch import Tensor, nn
 
-CLIP_PIXEL_MEAN = (0.48145466, 0.4578275, 0.40821073)
-CLIP_PIXEL_STD = (0.26862954, 0.26130258, 0.27577711)
+from paxion_core import VideoFeatures, VideoLanguageBackbone
+from paxion_core.data.transforms import CLIP_MEAN, CLIP_STD
 
 
 @dataclass(frozen=True)
@@ -305,8 +304,8 @@ class ClipVipBackbone(VideoLanguageBackbone):
     The proxies mix time, so the reversed clip takes a second full pass (the base-class `forward_reversed`).
     """
 
-    pixel_mean = CLIP_PIXEL_MEAN
-    pixel_std = CLIP_PIXEL_STD
+    pixel_mean = CLIP_MEAN
+    pixel_std = CLIP_STD
 
     def __init__(self, config: ClipVipConfig):
         super().__init__()

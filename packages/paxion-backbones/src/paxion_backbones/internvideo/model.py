@@ -27,9 +27,7 @@ from paxion_backbones.internvideo.checkpoint import map_official_state_dict
 from paxion_backbones.internvideo.config import CONFIGS, InternVideoConfig
 from paxion_backbones.internvideo.tokenizer import tokenize
 from paxion_core import VideoFeatures, VideoLanguageBackbone
-
-CLIP_PIXEL_MEAN = (0.48145466, 0.4578275, 0.40821073)
-CLIP_PIXEL_STD = (0.26862954, 0.26130258, 0.27577711)
+from paxion_core.data.transforms import CLIP_MEAN, CLIP_STD
 
 
 class QuickGELU(nn.Module):
@@ -218,8 +216,8 @@ class InternVideoBackbone(VideoLanguageBackbone):
     encode_text: CLIP text at the EOT token @ text_projection, [B, embed_dim].
     """
 
-    pixel_mean = CLIP_PIXEL_MEAN
-    pixel_std = CLIP_PIXEL_STD
+    pixel_mean = CLIP_MEAN
+    pixel_std = CLIP_STD
     reversal_flips_tokens = True  # the ViT blocks are spatial-only: reversed tokens = forward tokens flipped in time
 
     def __init__(self, config: InternVideoConfig | None = None):

@@ -42,6 +42,7 @@ from torch import Tensor, nn
 from paxion_backbones.singularity.checkpoint import map_official_checkpoint
 from paxion_backbones.singularity.tokenizer import DEFAULT_MAX_LENGTH, VOCAB_SIZE, BertWordPieceTokenizer
 from paxion_core.backbone import VideoFeatures, VideoLanguageBackbone
+from paxion_core.data.transforms import CLIP_MEAN, CLIP_STD
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ class SingularityConfig:
     # Singularity's transform for BEiT: Normalize((0.5,) * 3, (0.5,) * 3) after scaling pixels to [0, 1]
     # Paxion feeds every backbone through its CLIP-normalising processors (DESIGN §3), Singularity included;
     # Singularity's own BEiT transform would use 0.5 / 0.5.
-    pixel_mean: tuple[float, float, float] = (0.48145466, 0.4578275, 0.40821073)
-    pixel_std: tuple[float, float, float] = (0.26862954, 0.26130258, 0.27577711)
+    pixel_mean: tuple[float, float, float] = CLIP_MEAN
+    pixel_std: tuple[float, float, float] = CLIP_STD
 
     def __post_init__(self) -> None:
         problems = []

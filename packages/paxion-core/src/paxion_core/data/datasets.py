@@ -499,7 +499,8 @@ def _stack(values: list[Any]) -> Any:
         return torch.stack(values)
     if all(isinstance(v, VideoFeatures) for v in values):  # cached backbone features (CachedFeatureDataset)
         reversed_ = None if values[0].reversed is None else _stack([v.reversed for v in values])
-        return VideoFeatures(torch.stack([v.tokens for v in values]), torch.stack([v.pooled for v in values]), reversed_)
+        tokens, pooled = torch.stack([v.tokens for v in values]), torch.stack([v.pooled for v in values])
+        return VideoFeatures(tokens, pooled, reversed_)
     if all(isinstance(v, bool) for v in values):
         return torch.tensor(values, dtype=torch.bool)
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):

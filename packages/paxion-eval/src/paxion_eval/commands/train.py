@@ -11,7 +11,7 @@ HELP = "train one experiments/ config with mmengine (under torchrun: DDP)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from mmengine.config import DictAction
 
-    parser.add_argument("config", help="an mmengine config, e.g. experiments/paper/actionbench/kp_perceiver_vtc_dvdm.py")
+    parser.add_argument("config", help="an mmengine config, e.g. experiments/synthetic/actionbench/kp_perceiver_vtc.py")
     parser.add_argument("--work-dir", help="checkpoints, logs and weights.pth (default: work_dirs/<config name>)")
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the work dir")
     parser.add_argument("--cfg-options", nargs="+", action=DictAction, default={},
