@@ -7,6 +7,6 @@ train_dataloader = dict(
     dataset=dict(type="FrameCaptionDataset", ann_file="<world>/pretrain/pretrain.jsonl", video_root="<world>",
                  num_frames=1, preload=True, transform=dict(image_size=32)),
 )
-train_cfg = dict(max_iters=1500)
-param_scheduler = [dict(type="CosineAnnealingLR", by_epoch=False, begin=0, end=1500, eta_min=1e-5)]
+train_cfg = dict(max_iters=300)
+param_scheduler = [dict(type="CosineAnnealingLR", by_epoch=False, begin=0, end=300, eta_min=1e-5)]
 optim_wrapper = dict(optimizer=dict(lr=1e-3, weight_decay=0.05))

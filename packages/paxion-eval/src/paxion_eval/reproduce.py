@@ -76,7 +76,7 @@ class Reproduction:
         self.checkpoints = Path(checkpoints) if checkpoints else None
         self.synthetic = self.profile.profile == "synthetic"
         self.runs: list[dict[str, Any]] = []  # what was trained or reused, for the report
-        self._weights: dict[tuple, Path] = {}
+        self._done: set[Path] = set()  # runs already trained or found in this process
 
     def plan_hash(self) -> str:
         """Content hash of the table plan, the profile and every row config they name."""
@@ -210,6 +210,9 @@ class Reproduction:
                                "data": self._data_digest(train_set)})
         work_dir = self.cache / "runs" / f"{path.stem}-{digest}"
         weights = work_dir / WEIGHTS_FILE
+        if weights in self._done:
+            return weights
+        self._done.add(weights)
         start = time.time()
         reused = weights.exists()
         if reused:
