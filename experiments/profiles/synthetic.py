@@ -11,7 +11,8 @@ backbones = dict(
 )
 # KP-Transformer feed-forward width per backbone (tiny widths: twice the token width, as InternVideo's 2048 / 1024)
 kp_transformer_ffn = dict(internvideo=192, clipvip=192, singularity=192)
-pretrain = "synthetic/pretrain/backbone.py"  # stage 0; the paper profile loads the official checkpoints instead
+# stage 0: the tiny backbones' pretraining, in order (the paper profile loads the official checkpoints instead)
+pretrain = ["synthetic/pretrain/backbone.py", "synthetic/pretrain/backbone_text.py"]
 feature_cache = True
 # Training length follows the world's size: every config's iteration count (and its cosine schedule) is multiplied
 # by this factor for the scale being reproduced.

@@ -69,3 +69,19 @@ def test_train_writes_trainable_weights_and_resumes(ssv2, tmp_path):
     last = torch.load(work / "iter_5.pth", weights_only=False)  # our own checkpoint: trusted
     assert last["meta"]["iter"] == 5
     assert not torch.equal(torch.load(weights, weights_only=True)["patcher.latents"], state["patcher.latents"])
+
+
+def test_text_only_pretraining_locks_the_vision_side(toy_backbone):
+    from paxion_core.training import BackbonePretrainer, text_parameter_names
+
+    text = set(text_parameter_names(toy_backbone))
+    assert text == {"token_embed.weight", "text_proj.weight"}
+    model = BackbonePretrainer(toy_backbone, trainable="text").train()
+    before = {n: p.detach().clone() for n, p in toy_backbone.named_parameters()}
+    optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=1.0)
+    model(video=torch.randn(4, 1, 3, 16, 16), text=["a b", "c d", "e f", "g h"])["loss_pretrain"].backward()
+    optimizer.step()
+    changed = {n for n, p in toy_backbone.named_parameters() if not torch.equal(p, before[n])}
+    assert changed == text
+    with pytest.raises(ValueError, match="trainable"):
+        BackbonePretrainer(toy_backbone, trainable="vision")

@@ -36,7 +36,7 @@ def test_table2_files_and_verdicts(root):
     claims = [v for v in metrics["verdicts"] if v["kind"] == "claim"]
     assert len(claims) == 4
     trained = [run for run in metrics["runs"] if not run["reused"]]
-    assert len(trained) == 1 + 3 + 8  # pretraining, three patchers, four rows x (labels, templates)
+    assert len(trained) == 2 + 3 + 8  # two pretraining stages, three patchers, four rows x (labels, templates)
 
 
 def test_second_run_only_re_evaluates(root):

@@ -27,33 +27,58 @@ from paxion_core.backbone import VideoLanguageBackbone
 from paxion_core.checkpoint import read_checkpoint
 from paxion_core.losses import vtc_loss
 from paxion_core.registry import BACKBONES, HOOKS, MODELS
-from paxion_core.weights import WEIGHTS_FILE, trainable_state
+from paxion_core.weights import WEIGHTS_FILE, load_weights, trainable_state
 
 
 @MODELS.register_module()
 class BackbonePretrainer(BaseModel):
-    """Contrastive pretraining of a (tiny) backbone on single frames shown as static clips.
+    """Contrastive pretraining of a (tiny) backbone on single frames shown as 1-frame clips.
 
     This gives the synthetic profile's backbones the static-appearance bias of real video-language models: they
     align what one frame shows (objects, spatial relations) with text, and never see motion.
-    forward(video [B, 1, 3, H, W] (one frame) or [B, T, 3, H, W], text list[str]) -> {"loss_pretrain"}.
+
+    trainable="all": image and text towers learn together. trainable="text": the vision side is locked (eval mode,
+    no gradients) and only the parameters the text path uses learn (locked-image text tuning): cheap steps that
+    teach the text encoder the order-sensitive relational language its frames support, which DVDM needs to tell
+    action antonyms apart (DESIGN §5).
+    init_from: a previous pretraining stage's `weights.pth` (`backbone.*`).
+    forward(video [B, 1, 3, H, W] or [B, T, 3, H, W], text list[str]) -> {"loss_pretrain"}.
     """
 
-    def __init__(self, backbone: VideoLanguageBackbone | dict, label_smoothing: float = 0.0,
-                 data_preprocessor: dict | None = None):
+    def __init__(self, backbone: VideoLanguageBackbone | dict, trainable: str = "all", init_from: str | None = None,
+                 label_smoothing: float = 0.0, data_preprocessor: dict | None = None):
         super().__init__(data_preprocessor=data_preprocessor)
+        if trainable not in ("all", "text"):
+            raise ValueError(f"trainable must be 'all' or 'text', got {trainable!r}")
         self.backbone = BACKBONES.build(backbone) if isinstance(backbone, Mapping) else backbone
-        self.label_smoothing = label_smoothing
+        if init_from:
+            load_weights(self, init_from, prefixes=("backbone",))
+        self.trainable, self.label_smoothing = trainable, label_smoothing
+        if trainable == "text":
+            text = set(text_parameter_names(self.backbone))
+            for name, param in self.backbone.named_parameters():
+                param.requires_grad_(name in text)
 
     def forward(self, mode: str = "loss", video: Tensor | None = None, text: list[str] | None = None, **_: Any):
-        if video.shape[1] == 1:  # one frame -> a static clip of num_frames identical frames
-            video = video.expand(-1, self.backbone.num_frames, -1, -1, -1)
-        pooled = self.backbone.encode_video(video).pooled
+        if self.trainable == "text":
+            with torch.no_grad():
+                self.backbone.eval()
+                pooled = self.backbone.encode_video(video).pooled
+                self.backbone.train(self.training)
+        else:
+            pooled = self.backbone.encode_video(video).pooled
         if mode != "loss":
             return pooled
         text_emb = self.backbone.encode_text(text)
         loss = vtc_loss(pooled, text_emb, 1.0 / self.backbone.logit_scale, label_smoothing=self.label_smoothing)
         return {"loss_pretrain": loss}
+
+
+def text_parameter_names(backbone: VideoLanguageBackbone) -> list[str]:
+    """Names of the parameters that `encode_text` depends on (found by back-propagating through it once)."""
+    params = dict(backbone.named_parameters())
+    grads = torch.autograd.grad(backbone.encode_text(["a"]).sum(), list(params.values()), allow_unused=True)
+    return [name for name, grad in zip(params, grads) if grad is not None]
 
 
 @HOOKS.register_module()

@@ -124,10 +124,12 @@ class Reproduction:
         if not self.synthetic:
             cfg["checkpoint"] = str(self.checkpoints / self.profile.checkpoints[key][0])
             return cfg, None
-        weights = self.train(self.profile.pretrain, key, None, label=f"pretrain {cfg['type']}", opts={
-            "train_dataloader.dataset.ann_file": str(self.data_root / self.profile.data.pretrain),
-            "train_dataloader.dataset.video_root": str(self.data_root),
-        })
+        weights = None
+        for config in self.profile.pretrain:
+            weights = self.train(config, key, None, label=f"{Path(config).stem} {cfg['type']}", init=weights, opts={
+                "train_dataloader.dataset.ann_file": str(self.data_root / self.profile.data.pretrain),
+                "train_dataloader.dataset.video_root": str(self.data_root),
+            })
         return cfg, str(weights)
 
     def data(self, domain: str, name: str) -> str:
@@ -175,7 +177,7 @@ class Reproduction:
                     cache_root=str(self.cache / "features"), progress=self.progress)
 
     # -- training -------------------------------------------------------------------------------------------------
-    def train(self, config: str, key: str, train_set: dict | None, *, label: str, init: str | None = None,
+    def train(self, config: str, key: str, train_set: dict | None, *, label: str, init: str | Path | None = None,
               opts: dict | None = None) -> Path:
         """Train `config` (relative to experiments/<profile>/ or experiments/) for backbone `key`; cached."""
         from mmengine.config import Config
@@ -196,7 +198,7 @@ class Reproduction:
         else:  # backbone pretraining
             overrides["model.backbone"] = dict(self.profile.backbones[key])
         if init is not None:
-            overrides["model.init_from"] = init
+            overrides["model.init_from"] = str(init)
         if train_set is not None:
             overrides["train_dataloader.dataset"] = train_set
         if self.synthetic:
