@@ -1,8 +1,9 @@
-"""Decode throughput: 8 sampled frames with decord `get_batch` vs decoding the whole clip.
+"""Decoding: decord reading only the 8 sampled frames (`paxion_core.data.read_frames`) vs decoding the whole clip.
 
-Run with `pytest tests/benchmarks --benchmark-only`. Both benchmarks decode the same generated clip (64 frames,
-224x224, 5 fps, H.264) in the same run, opening a fresh `VideoReader` per clip as a dataset's `__getitem__` does;
-each records its clips/s in `benchmark.extra_info` (compare the two within one run: absolute timings are noisy).
+Both paths open a fresh `VideoReader` per clip, as a dataset's `__getitem__` does. The naive path decodes every frame
+and then picks the 8 sampled ones; the two must return the same frames. Clips: a 64-frame 224x224 clip (12.8 s at
+5 fps, the paper profile's pre-processed videos) and a 16-frame 32x32 clip (the synthetic world's longest action).
+Each case records both paths' clips/s.
 """
 
 from __future__ import annotations
@@ -11,47 +12,28 @@ import decord
 import numpy as np
 import pytest
 
-from paxion_core.data import read_frames, write_video
+from paxion_core.data import read_frames, sample_frame_indices
 
-NUM_FRAMES, SIZE, FPS = 64, 224, 5
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory):
-    """A 64-frame 224x224 clip: a bright square sliding over a colour gradient, with mild noise."""
-    rng = np.random.default_rng(0)
-    ys, xs = np.mgrid[0:SIZE, 0:SIZE]
-    background = np.stack([xs, ys, (xs + ys) // 2], axis=-1).astype(np.float32) * (255 / SIZE)
-    frames = []
-    for t in range(NUM_FRAMES):
-        frame = background + rng.normal(0, 4, background.shape)
-        left = 8 + 2 * t
-        frame[80:140, left : left + 60] = (250, 240, 30)
-        frames.append(np.clip(frame, 0, 255).astype(np.uint8))
-    return write_video(tmp_path_factory.mktemp("decode") / "clip.mp4", np.stack(frames), FPS)
-
-
-def record_throughput(benchmark) -> None:
-    if benchmark.stats is None:  # --benchmark-disable: the function ran once, untimed
-        return
-    benchmark.extra_info["clips_per_s"] = 1.0 / benchmark.stats.stats.mean
-    benchmark.extra_info["frames_in_clip"] = NUM_FRAMES
-
-
-@pytest.mark.benchmark(group="decode-64x224px-clip")
-def test_decode_8_sampled_frames(benchmark, clip):
-    frames = benchmark(read_frames, clip, 8)
-    assert frames.shape == (8, SIZE, SIZE, 3)
-    record_throughput(benchmark)
+SAMPLED = 8
+CASES = [  # name, frames in the clip, frame size, timed rounds, warm-up rounds
+    ("224px-64-frames", 64, 224, 10, 1),
+    ("32px-16-frames", 16, 32, 30, 3),
+]
 
 
 def decode_whole_clip(path) -> np.ndarray:
+    """Every frame of the clip, then the sampled ones: uint8 [8, H, W, 3]."""
     reader = decord.VideoReader(str(path), ctx=decord.cpu(0), num_threads=1)
-    return reader.get_batch(list(range(len(reader)))).asnumpy()
+    frames = reader.get_batch(list(range(len(reader)))).asnumpy()
+    return frames[sample_frame_indices(len(frames), SAMPLED)]
 
 
-@pytest.mark.benchmark(group="decode-64x224px-clip")
-def test_decode_whole_clip(benchmark, clip):
-    frames = benchmark(decode_whole_clip, clip)
-    assert frames.shape == (NUM_FRAMES, SIZE, SIZE, 3)
-    record_throughput(benchmark)
+@pytest.mark.benchmark(group="decode")
+@pytest.mark.parametrize(("name", "num_frames", "size", "rounds", "warmup"), CASES, ids=[c[0] for c in CASES])
+def test_decode_sampled_frames(paired, write_clip, tmp_path, name, num_frames, size, rounds, warmup):
+    clip = write_clip(tmp_path / f"{name}.mp4", num_frames, size)
+    sampled, whole = paired.run(lambda: read_frames(clip, SAMPLED).numpy(), lambda: decode_whole_clip(clip),
+                                rounds=rounds, warmup_rounds=warmup)
+    assert sampled.shape == (SAMPLED, size, size, 3)
+    np.testing.assert_array_equal(sampled, whole)
+    paired.record(f"decode 8 sampled frames vs whole clip: {name}", per_call="clip", frames_in_clip=num_frames)
