@@ -26,7 +26,8 @@ PACKAGES = [
     "-e", "packages/paxion-backbones[internvideo,clipvip,singularity]",
     "-e", "packages/paxion-eval[plots]",
 ]
-TEST_PLUGINS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "plugins").glob("*") if (p / "pyproject.toml").exists())
+TEST_PLUGINS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "plugins").glob("*")
+                      if (p / "pyproject.toml").exists())
 TOOLS = ["pytest>=8", "pytest-benchmark>=4", "ruff"]
 
 nox.options.sessions = ["tests"]

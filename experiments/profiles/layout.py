@@ -26,5 +26,4 @@ data = dict(
         video_map="datasets/NextQA/ann/nextqa/map_vid_vidorID.json",
         atp_hard="datasets/NextQA/ann/atp-hard-ct4.txt",
     ),
-    pretrain="pretrain/pretrain.jsonl",
 )

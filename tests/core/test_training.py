@@ -85,3 +85,52 @@ def test_text_only_pretraining_locks_the_vision_side(toy_backbone):
     assert changed == text
     with pytest.raises(ValueError, match="trainable"):
         BackbonePretrainer(toy_backbone, trainable="vision")
+
+
+def test_text_only_pretraining_encodes_each_frame_once(toy_backbone, monkeypatch):
+    from paxion_core.training import BackbonePretrainer
+
+    model = BackbonePretrainer(toy_backbone, trainable="text").train()
+    frames = torch.randn(6, 1, 3, 16, 16)
+    expected = toy_backbone.eval().encode_video(frames).pooled
+    encoded = []
+    encode = toy_backbone.encode_video
+    monkeypatch.setattr(toy_backbone, "encode_video", lambda video: encoded.append(len(video)) or encode(video))
+    first = model.locked_image_embedding(frames[:4], torch.arange(4))
+    again = model.locked_image_embedding(frames[[3, 5, 1]], torch.tensor([3, 5, 1]))
+    assert encoded == [4, 1]  # only sample 5 was new
+    torch.testing.assert_close(first, expected[:4])
+    torch.testing.assert_close(again, expected[[3, 5, 1]])
+    model.locked_image_embedding(frames[:2], None)  # no index: nothing to memoise by
+    assert encoded == [4, 1, 2]
+
+
+def test_language_batches_pull_paraphrases_together_and_antonyms_apart(toy_backbone):
+    from paxion_core.training import BackbonePretrainer
+
+    model = BackbonePretrainer(toy_backbone, trainable="text").train()
+    batch = dict(language_text=["slides left", "lifts it"], language_paraphrase=["moves left", "raises it"],
+                 language_antonym=["moves right", "lowers it"])
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=0.05)
+    first = None
+    for _ in range(30):
+        losses = model(**batch)
+        assert set(losses) == {"loss_language"}
+        first = first if first is not None else losses["loss_language"].item()
+        optimizer.zero_grad()
+        losses["loss_language"].backward()
+        optimizer.step()
+    assert losses["loss_language"].item() < 0.5 * first
+    both = model(video=torch.randn(2, 1, 3, 16, 16), text=["a", "b"], index=torch.arange(2), **batch)
+    assert set(both) == {"loss_pretrain", "loss_language"}
+    with pytest.raises(ValueError, match="needs `video`"):
+        model(text=["a"])
+
+
+def test_fuser_weights_need_a_model_with_a_fuser(toy_backbone, tmp_path):
+    from paxion_core import PatchAndFuse
+    from paxion_core.weights import load_weights
+
+    torch.save({"fuser.alpha": torch.zeros(())}, tmp_path / "weights.pth")
+    with pytest.raises(ValueError, match="has no fuser.*patch_and_fuse"):
+        load_weights(PatchAndFuse(toy_backbone, stage="patcher"), tmp_path / "weights.pth")

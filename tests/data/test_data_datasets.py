@@ -13,12 +13,15 @@ from paxion_core.data import (
     ActionBenchEgo4DDataset,
     ActionBenchSSv2Dataset,
     AnnotationError,
+    FrameCaptionDataset,
     NExTQADataset,
+    ParaphraseDataset,
     SkippedSample,
     SkipReport,
     SSv2RetrievalDataset,
     TemporalSSv2Dataset,
     VideoReadError,
+    ZipDataset,
     collate,
 )
 from paxion_core.registry import DATASETS
@@ -353,3 +356,42 @@ def test_seeded_jitter_is_reproducible_per_item(videos, tmp_path):
     second = ActionBenchSSv2Dataset(ann, videos, transform=transform, seed=3)
     assert torch.equal(first[0]["video"], second[0]["video"])
     assert not torch.equal(first[0]["video"], first[1]["video"])  # same video, different item: different jitter
+
+
+def test_frame_captions_preloaded_once_per_process(videos, tmp_path, frame_indices, monkeypatch):
+    from paxion_core.data import datasets
+
+    ann = tmp_path / "pretrain.jsonl"
+    write_jsonl(ann, [{"video": "74225.mp4", "frame_index": 3, "caption": "red circle"},
+                      {"video": "1001.mp4", "frame_index": 9, "caption": "blue square"},
+                      {"video": "74225.mp4", "frame_index": 12, "caption": "red circle at the top"}])
+    opened = []
+    read = datasets.read_frame_indices
+    monkeypatch.setattr(datasets, "read_frame_indices", lambda path, idx: opened.append(path) or read(path, idx))
+    first = FrameCaptionDataset(ann, videos, num_frames=1, preload=True)
+    assert sorted(opened) == sorted({str(videos / "74225.mp4"), str(videos / "1001.mp4")})  # each video once
+    second = FrameCaptionDataset(ann, videos, num_frames=1, preload=True)
+    assert len(opened) == 2  # a later stage listing the same file decodes nothing
+    assert [frame_indices(second[i]["video"]) for i in range(3)] == [[3], [9], [12]]
+    assert [second[i]["text"] for i in range(3)] == [first[i]["text"] for i in range(3)]
+    write_jsonl(ann, [{"video": "1001.mp4", "frame_index": 2, "caption": "changed file"}])
+    assert frame_indices(FrameCaptionDataset(ann, videos, num_frames=1, preload=True)[0]["video"]) == [2]
+    assert len(opened) == 3
+
+
+def test_paraphrase_lines_zipped_beside_frames(videos, tmp_path):
+    frames = tmp_path / "pretrain.jsonl"
+    write_jsonl(frames, [{"video": "74225.mp4", "frame_index": i, "caption": f"caption {i}"} for i in range(3)])
+    language = tmp_path / "language.jsonl"
+    write_jsonl(language, [{"text": f"t{i}", "paraphrase": f"p{i}", "antonym_text": f"a{i}"} for i in range(2)])
+    zipped = ZipDataset([dict(type="FrameCaptionDataset", ann_file=str(frames), video_root=str(videos),
+                              num_frames=1), dict(type="ParaphraseDataset", ann_file=str(language))])
+    assert len(zipped) == 3
+    item = zipped[2]  # frame item 2 beside language line 2 mod 2 = 0
+    assert (item["text"], item["index"]) == ("caption 2", 2)
+    assert (item["language_text"], item["language_paraphrase"], item["language_antonym"]) == ("t0", "p0", "a0")
+    with pytest.raises(ValueError, match="repeat the keys"):
+        ZipDataset([ParaphraseDataset(language), ParaphraseDataset(language)])[0]
+    write_jsonl(language, [{"text": "t", "paraphrase": "p"}])
+    with pytest.raises(AnnotationError, match="language.jsonl, line 1.*antonym_text"):
+        ParaphraseDataset(language)

@@ -325,3 +325,29 @@ def test_pretrain_captions_describe_the_frame_without_action_words(ci_world: Wor
             continue
         checked += 1
     assert checked > len(triples) // 2
+
+
+def test_language_corpus_pairs_wordings_of_one_action_against_its_antonym(ci_world: WorldInfo) -> None:
+    from paxion_eval.world.texts import action_wordings
+    from paxion_eval.world.vocab import PAIRS, STATICS
+
+    lines = read_jsonl(ci_world.path("language"))
+    assert len(lines) == CONFIG["language_lines"]
+    # every wording of every action member, with its objects written as "<noun>"
+    noun = re.compile(NOUN_PATTERN, re.IGNORECASE)
+    meaning = {}
+    for spec in (*PAIRS, *STATICS):
+        objects = ["red circle", "blue square"][: getattr(spec, "objects", 1)]
+        for member in (0, 1):
+            for wording in action_wordings(spec, member, objects):
+                meaning[noun.sub("<noun>", wording).lower()] = (spec.kind, member)
+    seen = set()
+    for line in lines:
+        assert set(line) == {"text", "paraphrase", "antonym_text"}
+        kind, member = meaning[noun.sub("<noun>", line["text"]).lower()]
+        assert meaning[noun.sub("<noun>", line["paraphrase"]).lower()] == (kind, member), line
+        assert meaning[noun.sub("<noun>", line["antonym_text"]).lower()] == (kind, 1 - member), line
+        objects = [[name.lower() for name in noun.findall(line[key])] for key in line]
+        assert objects[0] == objects[1] == objects[2], line
+        seen.add(kind)
+    assert seen == {spec.kind for spec in (*PAIRS, *STATICS)}

@@ -5,4 +5,3 @@ optim_wrapper = dict(type="OptimWrapper", optimizer=dict(type="AdamW", lr=1e-5, 
 param_scheduler = [dict(type="ConstantLR", factor=1.0, by_epoch=True, begin=0, end=1)]
 train_dataloader = dict(batch_size=32, num_workers=4, sampler=dict(type="DefaultSampler", shuffle=True),
                         collate_fn=dict(type="paxion.collate"), persistent_workers=True)
-env_cfg = dict(dist_cfg=dict(backend="nccl"))

@@ -1,5 +1,4 @@
 # Table 2, KP-Transformer FT [VTC]: the KP-Transformer [VTC] patcher fine-tuned with VTC on the retrieval texts.
 _base_ = ["../../_base_/runtime.py", "../../_base_/schedules/synthetic_finetune.py",
-          "../../_base_/models/patch_and_fuse_tiny.py"]
-model = dict(patcher=dict(_delete_=True, type="transformer", heads=4), stage="patcher_finetune",
-             objectives=("vtc",))
+          "../../_base_/models/kp_transformer_tiny.py"]
+model = dict(stage="patcher_finetune", objectives=("vtc",))

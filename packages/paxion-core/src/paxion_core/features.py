@@ -197,6 +197,8 @@ class CachedFeatureDataset(Dataset):
             "backbone_weights": file_digest(backbone_weights) if backbone_weights else None,
             "ann_file": file_digest(self.dataset.ann_file),
             "video_root": str(Path(self.dataset.video_root).resolve()),
+            "video_ext": self.dataset.video_ext,
+            "fps": getattr(self.dataset, "fps", None),  # Ego4D windows are seconds: the frames read depend on it
             "num_frames": self.dataset.num_frames,
             "transform": repr(self.dataset.transform),
         }

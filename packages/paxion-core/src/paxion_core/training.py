@@ -40,9 +40,15 @@ class BackbonePretrainer(BaseModel):
     trainable="all": image and text towers learn together. trainable="text": the vision side is locked (eval mode,
     no gradients) and only the parameters the text path uses learn (locked-image text tuning): cheap steps that
     teach the text encoder the order-sensitive relational language its frames support, which DVDM needs to tell
-    action antonyms apart (DESIGN §5).
+    action antonyms apart (DESIGN §5). The locked image embedding of each sample is computed once and memoised by
+    the sample's dataset `index`, so the frame transform must be deterministic (no random augmentation).
+    Language batches (`ParaphraseDataset`, alone or zipped beside the frames with `ZipDataset`) add
+    "loss_language": the text tower learns that `language_text` and `language_paraphrase` mean the same, with
+    `language_antonym` as each paraphrase's hard negative (VTC with antonym negatives, text against text), the
+    language prior real text towers arrive with.
     init_from: a previous pretraining stage's `weights.pth` (`backbone.*`).
-    forward(video [B, 1, 3, H, W] or [B, T, 3, H, W], text list[str]) -> {"loss_pretrain"}.
+    forward(video [B, 1, 3, H, W] or [B, T, 3, H, W], text list[str], index [B], language_*: list[str])
+    -> {"loss_pretrain", "loss_language"} (each when its inputs are in the batch).
     """
 
     def __init__(self, backbone: VideoLanguageBackbone | dict, trainable: str = "all", init_from: str | None = None,
@@ -54,24 +60,56 @@ class BackbonePretrainer(BaseModel):
         if init_from:
             load_weights(self, init_from, prefixes=("backbone",))
         self.trainable, self.label_smoothing = trainable, label_smoothing
+        self._locked_image_memo: dict[int, Tensor] = {}
         if trainable == "text":
             text = set(text_parameter_names(self.backbone))
             for name, param in self.backbone.named_parameters():
                 param.requires_grad_(name in text)
 
-    def forward(self, mode: str = "loss", video: Tensor | None = None, text: list[str] | None = None, **_: Any):
-        if self.trainable == "text":
-            with torch.no_grad():
-                self.backbone.eval()
-                pooled = self.backbone.encode_video(video).pooled
-                self.backbone.train(self.training)
-        else:
-            pooled = self.backbone.encode_video(video).pooled
+    def forward(self, mode: str = "loss", video: Tensor | None = None, text: list[str] | None = None,
+                index: Tensor | None = None, language_text: list[str] | None = None,
+                language_paraphrase: list[str] | None = None, language_antonym: list[str] | None = None,
+                **_: Any):
         if mode != "loss":
-            return pooled
-        text_emb = self.backbone.encode_text(text)
-        loss = vtc_loss(pooled, text_emb, 1.0 / self.backbone.logit_scale, label_smoothing=self.label_smoothing)
-        return {"loss_pretrain": loss}
+            return self.image_embedding(video, index)
+        losses = {}
+        if video is not None:
+            losses["loss_pretrain"] = vtc_loss(self.image_embedding(video, index), self.backbone.encode_text(text),
+                                               self.temperature, label_smoothing=self.label_smoothing)
+        if language_text is not None:
+            encode = self.backbone.encode_text
+            losses["loss_language"] = vtc_loss(encode(language_text), encode(language_paraphrase), self.temperature,
+                                               antonym_text=encode(language_antonym),
+                                               label_smoothing=self.label_smoothing)
+        if not losses:
+            raise ValueError("a pretraining batch needs `video` and `text` (FrameCaptionDataset) or `language_*` "
+                             "texts (ParaphraseDataset)")
+        return losses
+
+    @property
+    def temperature(self) -> Tensor:
+        return 1.0 / self.backbone.logit_scale
+
+    def image_embedding(self, video: Tensor, index: Tensor | None) -> Tensor:
+        """video [B, T, 3, H, W] -> pooled [B, embed_dim]; memoised per sample when the vision side is locked."""
+        if self.trainable == "text":
+            return self.locked_image_embedding(video, index)
+        return self.backbone.encode_video(video).pooled
+
+    @torch.no_grad()
+    def locked_image_embedding(self, video: Tensor, index: Tensor | None) -> Tensor:
+        """video [B, T, 3, H, W] -> pooled [B, embed_dim] of the locked vision side, each sample's computed once
+        (memoised by dataset `index`; without one, computed every time)."""
+        keys = [None] * len(video) if index is None else [int(i) for i in index]
+        missing = [row for row, key in enumerate(keys) if key is None or key not in self._locked_image_memo]
+        computed = {}
+        if missing:
+            self.backbone.eval()
+            computed = dict(zip(missing, self.backbone.encode_video(video[missing]).pooled))
+            self.backbone.train(self.training)
+            self._locked_image_memo.update((keys[row], emb) for row, emb in computed.items() if keys[row] is not None)
+        return torch.stack([computed[row] if row in computed else self._locked_image_memo[key]
+                            for row, key in enumerate(keys)])
 
 
 def text_parameter_names(backbone: VideoLanguageBackbone) -> list[str]:
@@ -126,7 +164,8 @@ def train(config: str | Path | Config, *, work_dir: str | Path | None = None, re
           cfg_options: Mapping[str, Any] | None = None, launcher: str | None = None) -> Path:
     """Train `config` with mmengine's Runner; returns the path of the written `weights.pth`.
 
-    launcher: None picks "pytorch" when run under torchrun (RANK in the environment), else "none".
+    launcher: None picks "pytorch" when run under torchrun (RANK in the environment), else "none". Distributed
+    runs use NCCL when CUDA is available and gloo (runtime.py's default) otherwise.
     """
     from mmengine.runner import Runner
 
@@ -139,6 +178,8 @@ def train(config: str | Path | Config, *, work_dir: str | Path | None = None, re
     if work_dir is not None:
         cfg.work_dir = str(work_dir)
     cfg.launcher = launcher or cfg.get("launcher") or ("pytorch" if "RANK" in os.environ else "none")
+    if cfg.launcher != "none" and torch.cuda.is_available():
+        cfg.env_cfg.dist_cfg.backend = "nccl"
     cfg.resume = resume
     work = Path(cfg.work_dir)
     runner = Runner.from_cfg(cfg)

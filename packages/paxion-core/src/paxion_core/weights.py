@@ -25,4 +25,8 @@ def load_weights(module: nn.Module, path: str | Path, *, prefixes: tuple[str, ..
     groups = {key.split(".")[0] for key in state}
     for prefix in sorted(groups if prefixes is None else groups & set(prefixes)):
         sub = {k[len(prefix) + 1:]: v for k, v in state.items() if k.startswith(prefix + ".")}
-        load_state_dict_strict(getattr(module, prefix), sub, source=f"{path} [{prefix}]")
+        target = getattr(module, prefix, None)
+        if not isinstance(target, nn.Module):
+            raise ValueError(f"{path} holds {prefix}.* weights but this {type(module).__name__} has no {prefix} "
+                             "(e.g. fuser weights need stage='patch_and_fuse' or 'side_tuning')")
+        load_state_dict_strict(target, sub, source=f"{path} [{prefix}]")

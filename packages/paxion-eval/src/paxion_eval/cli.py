@@ -15,7 +15,9 @@ COMMANDS: dict[str, str] = {
     "build-actionbench": "paxion_eval.actionbench.builder_cli",
     "preprocess": "paxion_core.data.preprocess",
     "train": "paxion_eval.commands.train",
+    "evaluate": "paxion_eval.commands.evaluate",
     "reproduce": "paxion_eval.commands.reproduce",
+    "report": "paxion_eval.commands.report",
 }
 
 

@@ -146,12 +146,16 @@ def plot_training_curves(runs: list[dict], path: Path) -> Path | None:
     return path
 
 
+def header(reference: ReferenceTable, info: dict) -> str:
+    """The table's title line: "# <title> (table<N>, profile <profile>[, scale <scale>])"."""
+    scale = f", scale {info.get('scale')}" if info["profile"] == "synthetic" else ""
+    return f"# {reference.title} (table{reference.number}, profile {info['profile']}{scale})"
+
+
 def write(out_dir: Path, reference: ReferenceTable, measured: Any, verdicts: list[Verdict], info: dict) -> dict:
     """Write metrics.json, table.md, table.tex and the plots into out_dir; returns the metrics dict."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    header = (f"# {reference.title} (table{reference.number}, profile {info['profile']}"
-              + (f", scale {info['scale']}" if info["profile"] == "synthetic" else "") + ")")
-    (out_dir / "table.md").write_text(markdown(reference, measured, verdicts, header))
+    (out_dir / "table.md").write_text(markdown(reference, measured, verdicts, header(reference, info)))
     (out_dir / "table.tex").write_text(latex(reference, measured))
     plots = []
     if reference.name == "actionbench":

@@ -37,6 +37,21 @@ def experiments_dir() -> Path:
     raise FileNotFoundError(f"cannot find the experiments/ folder; run from the repository or set {EXPERIMENTS_ENV}")
 
 
+#: how the synthetic pretraining configs name the world's root folder
+WORLD = "<world>"
+
+
+def in_world(value: Any, root: Path) -> Any:
+    """`value` (a config dict, list or string) with every "<world>" replaced by the world's root folder."""
+    if isinstance(value, str):
+        return value.replace(WORLD, str(root))
+    if isinstance(value, dict):
+        return {key: in_world(item, root) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [in_world(item, root) for item in value]
+    return value
+
+
 class MissingDataError(FileNotFoundError):
     pass
 
@@ -126,10 +141,7 @@ class Reproduction:
             return cfg, None
         weights = None
         for config in self.profile.pretrain:
-            weights = self.train(config, key, None, label=f"{Path(config).stem} {cfg['type']}", init=weights, opts={
-                "train_dataloader.dataset.ann_file": str(self.data_root / self.profile.data.pretrain),
-                "train_dataloader.dataset.video_root": str(self.data_root),
-            })
+            weights = self.train(config, key, None, label=f"{Path(config).stem} {cfg['type']}", init=weights)
         return cfg, str(weights)
 
     def data(self, domain: str, name: str) -> str:
@@ -195,8 +207,9 @@ class Reproduction:
             overrides.update({"model.backbone": backbone, "model.backbone_weights": weights})
             if cfg.model.patcher.get("type") == "transformer":
                 overrides["model.patcher.ffn_dim"] = self.profile.kp_transformer_ffn[key]
-        else:  # backbone pretraining
+        else:  # backbone pretraining on the synthetic world, whose files the config names "<world>/..."
             overrides["model.backbone"] = dict(self.profile.backbones[key])
+            overrides["train_dataloader.dataset"] = in_world(cfg.train_dataloader.dataset.to_dict(), self.data_root)
         if init is not None:
             overrides["model.init_from"] = str(init)
         if train_set is not None:

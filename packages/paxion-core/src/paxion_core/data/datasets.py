@@ -214,6 +214,10 @@ class ActionBenchSSv2Dataset(VideoTextDataset):
         return samples
 
 
+#: FrameCaptionDataset's preloaded frames: {(annotation file, size, mtime, video root): frames}, the last file only
+_PRELOADED: dict[tuple[str, int, int, str], dict[tuple[str, int], torch.Tensor]] = {}
+
+
 @DATASETS.register_module()
 class FrameCaptionDataset(VideoTextDataset):
     """Single frames with captions: JSON lines `{"video": <path under video_root>, "frame_index": <0-based>,
@@ -222,7 +226,9 @@ class FrameCaptionDataset(VideoTextDataset):
     Item: video [1, 3, H, W], text, frame_index, index.
 
     preload: decode every listed frame once, at construction (each video opened once), and serve items from
-    memory; worth it when the same small frames are drawn many times (pretraining on 32-px clips).
+    memory; worth it when the same small frames are drawn many times (pretraining on 32-px clips). The decoded
+    frames of the last preloaded file are kept for the process, so a later stage that lists the same file (same
+    size and modification time) does not decode them again.
     """
 
     def __init__(self, ann_file: str | os.PathLike, video_root: str | os.PathLike, preload: bool = False,
@@ -230,19 +236,31 @@ class FrameCaptionDataset(VideoTextDataset):
         super().__init__(ann_file, video_root, **common)
         self._frames: dict[tuple[str, int], torch.Tensor] = {}
         if preload:
-            by_video: dict[str, list[int]] = {}
-            for sample in self.samples:
-                by_video.setdefault(sample.video_path, []).append(sample.fields["frame_index"])
-            for path, indices in by_video.items():
-                wanted = sorted(set(indices))
-                try:
-                    frames = read_frame_indices(path, wanted)
-                except VideoReadError:
-                    if self.on_error == "raise":
-                        raise
-                    continue  # served (and reported as skipped) by __getitem__
-                for i, frame in zip(wanted, frames):
-                    self._frames[path, i] = frame[None]
+            stat = os.stat(self.ann_file)
+            key = (os.path.abspath(self.ann_file), stat.st_size, stat.st_mtime_ns, os.path.abspath(self.video_root))
+            if key not in _PRELOADED:
+                _PRELOADED.clear()
+                _PRELOADED[key] = self._decode_all()
+            self._frames = _PRELOADED[key]
+
+    def _decode_all(self) -> dict[tuple[str, int], torch.Tensor]:
+        """uint8 [1, H, W, 3] of every listed frame, by (video path, frame index); unreadable videos left out
+        (with on_error="skip": `__getitem__` then reports them) or raised."""
+        by_video: dict[str, list[int]] = {}
+        for sample in self.samples:
+            by_video.setdefault(sample.video_path, []).append(sample.fields["frame_index"])
+        frames: dict[tuple[str, int], torch.Tensor] = {}
+        for path, indices in by_video.items():
+            wanted = sorted(set(indices))
+            try:
+                decoded = read_frame_indices(path, wanted)
+            except VideoReadError:
+                if self.on_error == "raise":
+                    raise
+                continue
+            for i, frame in zip(wanted, decoded):
+                frames[path, i] = frame[None]
+        return frames
 
     def _load(self) -> list[Sample]:
         samples = []
@@ -255,6 +273,59 @@ class FrameCaptionDataset(VideoTextDataset):
     def _read(self, sample: Sample) -> torch.Tensor:
         key = (sample.video_path, sample.fields["frame_index"])
         return self._frames[key] if key in self._frames else read_frame_indices(sample.video_path, [key[1]])
+
+
+@DATASETS.register_module()
+class ParaphraseDataset(Dataset):
+    """Text only: JSON lines `{"text": str, "paraphrase": str, "antonym_text": str}` (the synthetic world's language
+    corpus, `pretrain/language.jsonl`), for paraphrase-contrastive pretraining of a text tower.
+
+    Item: language_text, language_paraphrase, language_antonym (prefixed, so that `ZipDataset` can put an item
+    beside a frame-caption item).
+    """
+
+    FIELDS = ("text", "paraphrase", "antonym_text")
+
+    def __init__(self, ann_file: str | os.PathLike) -> None:
+        self.ann_file = str(ann_file)
+        self.lines = [tuple(record.text(name) for name in self.FIELDS) for record in read_json_lines(ann_file)]
+        if not self.lines:
+            raise AnnotationError(ann_file, "whole file", None,
+                                  f"no lines; expected JSON lines with fields {', '.join(self.FIELDS)}")
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        text, paraphrase, antonym = self.lines[index]
+        return {"language_text": text, "language_paraphrase": paraphrase, "language_antonym": antonym}
+
+
+@DATASETS.register_module()
+class ZipDataset(Dataset):
+    """Several datasets side by side: item i merges item i of the first with item (i mod length) of each other one.
+    Their item keys must not overlap. Length: the first dataset's."""
+
+    def __init__(self, datasets: Sequence[Dataset | dict]) -> None:
+        self.datasets = [DATASETS.build(d) if isinstance(d, Mapping) else d for d in datasets]
+        if len(self.datasets) < 2 or any(len(d) == 0 for d in self.datasets):
+            raise ValueError("ZipDataset needs at least two non-empty datasets")
+
+    def __len__(self) -> int:
+        return len(self.datasets[0])
+
+    def __getitem__(self, index: int) -> dict[str, Any] | SkippedSample:
+        first = self.datasets[0][index]
+        if isinstance(first, SkippedSample):
+            return first
+        item = dict(first)
+        for dataset in self.datasets[1:]:
+            other = dataset[index % len(dataset)]
+            overlap = item.keys() & other.keys()
+            if overlap:
+                raise ValueError(f"ZipDataset: {type(dataset).__name__} items repeat the keys {sorted(overlap)}")
+            item.update(other)
+        return item
 
 
 EGO4D_FIELDS = (

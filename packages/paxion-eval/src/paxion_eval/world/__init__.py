@@ -99,6 +99,13 @@ pretrain/pretrain.jsonl [pretrain]
     (object identity, size word, orientation, spatial relation to another object, a cloth in front) and contain
     no action word (`vocab.ACTION_VERBS`).
 
+pretrain/language.jsonl [language]
+    The text tower's language corpus (`language_lines` lines): {"text", "paraphrase", "antonym_text"}, where text
+    and paraphrase word the same action about the same objects (SSv2 label, Ego4D narration or NExT-QA-style
+    statement) and antonym_text is the paraphrase's wording of the antonym ("Pushing red circle from left to
+    right" / "the red circle moves to the right" / "the red circle moves to the left"). No video: real text
+    towers arrive pretrained on language, and this gives the tiny ones that prior.
+
 metadata/states_{ssv2,ego4d,nextqa}.jsonl [metadata/{domain}]
     The generator's per-frame ground truth, one clip per line: {"domain", "split", "video_id", "video", "action":
     "<kind>:<member>" | null, "salient", "style", "num_frames", "segments": [{"kind", "member", "start", "end"}],

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 #: bump when a change to the generator changes what it writes for the same configuration and seed
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 #: settings shared by every scale; a scale entry or an override replaces them key by key (nested dicts merge)
 COMMON: dict[str, Any] = {
@@ -30,6 +30,7 @@ COMMON: dict[str, Any] = {
     "qa_num_frames": [12, 16],  # frames of a NExT-QA-like video (two action segments)
     "qa_antonym_choice_prob": 0.75,  # probability that a directional answer's antonym is among the candidates
     "pretrain_frames_per_clip": 3,  # (video, frame, caption) triples per training clip in pretrain.jsonl
+    "language_lines": 20000,  # (text, paraphrase, antonym_text) lines of the text tower's corpus, language.jsonl
     "splits": {
         "ssv2": {"train": 4000, "val": 800, "test": 400},
         "ego4d": {"train": 2000, "val": 400, "test": 400},
@@ -48,6 +49,7 @@ SCALES: dict[str, dict[str, Any]] = {
             "nextqa": {"train": 40, "val": 30, "test": 10},
         },
         "retrieval_val_videos": 60,
+        "language_lines": 4000,
         "temporal_videos_per_text": 3,
     },
     "default": {},

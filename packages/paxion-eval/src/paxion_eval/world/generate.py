@@ -26,6 +26,7 @@ from paxion_eval.world.texts import (
     bracket_template,
     fill_template,
     frame_caption,
+    language_line,
     named_objects,
     narration,
     qa_questions,
@@ -45,6 +46,8 @@ TEMPORAL_ANN = "datasets/Temporal/ann"
 NEXTQA_ANN = "datasets/NextQA/ann/nextqa"
 NEXTQA_ANTONYM_ANN = "datasets/NextQA/ann/nextqa_action_antonym"
 PRETRAIN = "pretrain/pretrain.jsonl"
+LANGUAGE = "pretrain/language.jsonl"
+_LANGUAGE_CODE = 4  # random stream of the language corpus, beside the domains' 1-3
 
 _DOMAIN_CODE = {"ssv2": 1, "ego4d": 2, "nextqa": 3}
 _SPLIT_CODE = {"train": 1, "val": 2, "test": 3}
@@ -369,6 +372,12 @@ def _write_pretrain(w: _Writer, clips: list[_Clip], config: dict[str, Any]) -> N
     w.jsonl("pretrain", PRETRAIN, triples())
 
 
+def _write_language(w: _Writer, config: dict[str, Any], seed: int) -> None:
+    """The text tower's language corpus: paraphrase pairs with the antonym as a hard negative (texts.language_line)."""
+    rng = _rng(seed, _LANGUAGE_CODE)
+    w.jsonl("language", LANGUAGE, (language_line(rng) for _ in range(config["language_lines"])))
+
+
 def _round(values: np.ndarray) -> list[float]:
     return [round(float(v), 5) for v in values]
 
@@ -451,6 +460,7 @@ def _generate_into(folder: Path, config: dict[str, Any], seed: int, workers: int
     _write_retrieval_and_temporal(writer, records, config)
     _write_nextqa(writer, plan["nextqa"], config)
     _write_pretrain(writer, plan["ssv2"] + plan["ego4d"], config)
+    _write_language(writer, config, seed)
     _write_metadata(writer, plan)
     for domain, video_folder in video_dirs(config["image_size"]).items():
         writer.directory(f"{domain}/videos", video_folder, len(plan[domain]))

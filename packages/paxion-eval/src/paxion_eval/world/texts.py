@@ -10,7 +10,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from paxion_eval.world.dynamics import ClipState, Segment
-from paxion_eval.world.vocab import CAUSE_QUESTIONS, COLOURS, NOUNS, PAIR_BY_KIND, PAIRS, STATIC_BY_KIND, Action
+from paxion_eval.world.vocab import (
+    CAUSE_QUESTIONS,
+    COLOURS,
+    NOUNS,
+    PAIR_BY_KIND,
+    PAIRS,
+    STATIC_BY_KIND,
+    STATICS,
+    Action,
+    PairSpec,
+    StaticSpec,
+)
 
 _SOMETHING = re.compile(r"\b[Ss]omething\b")
 
@@ -229,3 +240,39 @@ def frame_caption(clip: ClipState, frame: int, rng: np.random.Generator) -> str:
     if clip.cover[frame] > 0.2:
         caption += f", {main} behind a cloth"
     return caption
+
+
+# -- the text tower's language corpus -------------------------------------------------------------------------------
+def action_wordings(spec: PairSpec | StaticSpec, member: int, objects: list[str]) -> list[str]:
+    """Every wording the world has for member `member` of an action about `objects` (main object first): the
+    SSv2 label, the Ego4D narration and, for paired actions, the NExT-QA-style statement, where each exists.
+    A static action's member 1 is its antonym text ("Releasing something")."""
+    wordings = []
+    if spec.ssv2:
+        wordings.append(fill_template(spec.ssv2[member], objects))
+    if spec.ego4d:
+        wordings.append(narration(spec.ego4d[member], objects))
+    if isinstance(spec, PairSpec) and spec.qa_3sg:
+        wordings.append(f"the {objects[0]} {spec.qa_3sg[member].format(*objects)}")
+    return wordings
+
+
+def language_line(rng: np.random.Generator) -> dict[str, str]:
+    """One line of the language corpus (`pretrain/language.jsonl`): `text` and `paraphrase` word the same action
+    about the same objects (in two different wordings where the action has more than one); `antonym_text` is the
+    paraphrase's wording of the antonym.
+
+    Real text towers come pretrained on language and know that "from left to right" is not "from right to left";
+    the tiny ones have seen only frame captions. A paraphrase-contrastive loss on these lines, with the antonym as
+    a hard negative and other lines' objects as easy ones, gives them that prior without teaching them to ignore
+    objects (DESIGN §5: the frozen text encoder must tell antonyms apart).
+    """
+    specs = (*PAIRS, *STATICS)
+    spec = specs[int(rng.integers(len(specs)))]
+    member = int(rng.integers(2))
+    count = spec.objects if isinstance(spec, PairSpec) else 1
+    objects = [NOUNS[i] for i in rng.choice(len(NOUNS), size=count, replace=False)]
+    wordings = action_wordings(spec, member, objects)
+    first, second = rng.choice(len(wordings), size=2, replace=False) if len(wordings) > 1 else (0, 0)
+    return {"text": wordings[first], "paraphrase": wordings[second],
+            "antonym_text": action_wordings(spec, 1 - member, objects)[second]}

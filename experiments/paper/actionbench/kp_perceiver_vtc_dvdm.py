@@ -1,0 +1,8 @@
+# Table 1, KP-Perceiver [VTC+DVDM], paper profile. Official values: MikeWangWZHL/Paxion
+# src/configs/projects/train/actionbench/{ego4d,ssv2}/KP-Perceiver-VTC-DVDM.yaml (the same for both domains).
+_base_ = ["../../_base_/runtime.py", "../../_base_/schedules/paper.py", "../../_base_/models/patch_and_fuse.py"]
+# objectives and loss_weighting: [1.0, 1.0, 0.4] (actionbench/ssv2/KP-Perceiver-VTC-DVDM.yaml)
+model = dict(objectives=("vtc", "vac", "atm"), atm_weight=0.4)
+train_cfg = dict(max_epochs=1)  # max_epoch: 1 (actionbench/ssv2/KP-Perceiver-VTC-DVDM.yaml)
+train_dataloader = dict(batch_size=32)  # batch_size_train: 32 (actionbench/ssv2/KP-Perceiver-VTC-DVDM.yaml)
+optim_wrapper = dict(optimizer=dict(lr=1e-5, weight_decay=0.05))  # init_lr, weight_decay (same file)
