@@ -219,7 +219,9 @@ class Reproduction:
             iters = max(1, round(cfg.train_cfg.max_iters * self.profile.iteration_scale[self.scale]))
             overrides.update({"train_cfg.max_iters": iters, "param_scheduler.0.end": iters})
         cfg.merge_from_dict(overrides)
-        digest = content_hash({"config": cfg.to_dict(), "init": file_digest(init) if init else None,
+        hashed = cfg.to_dict()
+        hashed["train_dataloader"]["dataset"].pop("progress", None)  # how a run looks, not what it computes
+        digest = content_hash({"config": hashed, "init": file_digest(init) if init else None,
                                "backbone_weights": file_digest(overrides["model.backbone_weights"])
                                if overrides.get("model.backbone_weights") else None,
                                "data": self._data_digest(train_set)})
