@@ -51,10 +51,8 @@ def claims(table: str, measured: Any) -> list[Verdict]:
                                dvdm - vtc >= 10, f"{dvdm:.1f} vs {vtc:.1f} (Δ {dvdm - vtc:+.1f})", "claim"))
     elif table == "retrieval":
         for b in backbones:
-            for column in ("template_r1", "temporal_r1"):
-                pax, ft = _v(measured, b, tables.PAXION, column), _v(measured, b, tables.KP_PERCEIVER_FT, column)
-                out.append(Verdict(f"{b} PAXION ≥ KP-Perceiver FT on {column}", pax >= ft,
-                                   f"{pax:.1f} vs {ft:.1f}", "claim"))
+            out += [_paxion_at_least(measured, b, tables.KP_PERCEIVER_FT, "KP-Perceiver FT on", column)
+                    for column in ("template_r1", "temporal_r1")]
             for column in ("label_r1_v2t", "label_r1_t2v"):
                 best = max(v[column] for (bb, _), v in measured.values.items() if bb == b)
                 pax = _v(measured, b, tables.PAXION, column)
@@ -62,11 +60,15 @@ def claims(table: str, measured: Any) -> list[Verdict]:
                                    f"{pax:.1f} vs best {best:.1f}", "claim"))
     elif table == "nextqa":
         for b in backbones:
-            for column in ("t", "hard_all"):
-                pax, base = _v(measured, b, tables.PAXION, column), _v(measured, b, tables.BACKBONE, column)
-                out.append(Verdict(f"{b} PAXION ≥ Backbone on QA {column}", pax >= base,
-                                   f"{pax:.1f} vs {base:.1f}", "claim"))
+            out += [_paxion_at_least(measured, b, tables.BACKBONE, "Backbone on QA", column)
+                    for column in ("t", "hard_all")]
     return out
+
+
+def _paxion_at_least(measured: Any, backbone: str, other: str, label: str, column: str) -> Verdict:
+    """The claim "PAXION ≥ `other` on `column`" for one backbone."""
+    pax, ref = _v(measured, backbone, tables.PAXION, column), _v(measured, backbone, other, column)
+    return Verdict(f"{backbone} PAXION ≥ {label} {column}", pax >= ref, f"{pax:.1f} vs {ref:.1f}", "claim")
 
 
 def load_golden() -> dict:
