@@ -172,7 +172,8 @@ def test_tiny_shapes_and_determinism(tiny):
     torch.manual_seed(8)
     assert not torch.equal(build_clipvip("tiny").clipmodel.visual_projection.weight,
                            first.clipmodel.visual_projection.weight)
-    assert tiny.logit_scale.item() == pytest.approx(math.exp(4.60), rel=1e-6)
+    assert tiny.logit_scale.item() == pytest.approx(1 / 0.07, rel=1e-6)  # trained from scratch: CLIP's init
+    assert build_clipvip("b32").logit_scale.item() == pytest.approx(math.exp(4.60), rel=1e-6)  # VidCLIP's
 
 
 def test_patch_tokens_see_only_proxies_and_their_own_frame():

@@ -366,6 +366,8 @@ def test_bad_configs_are_refused_with_the_reason():
         InternVideoConfig(vision_layers=4, decoder_layers=(3, 4))
     with pytest.raises(ValueError, match="patch_size"):
         InternVideoConfig(image_size=30, patch_size=8)
+    with pytest.raises(ValueError, match="text width 100 is not divisible by its 12 heads"):
+        InternVideoConfig(text_width=100)
     with pytest.raises(TypeError, match="vision_depth"):
         build_internvideo("internvideo-tiny", vision_depth=2)
 

@@ -16,6 +16,7 @@ from paxion_backbones.singularity import (
     SIZES,
     BertWordPieceTokenizer,
     SingularityBackbone,
+    SingularityConfig,
     VocabularyError,
     build_singularity,
     load_vocab,
@@ -333,6 +334,15 @@ def test_position_is_linearly_decodable_from_each_token_only_with_the_absolute_e
         accuracies[std] = ((feats[split:] @ weights).argmax(1) == cells[split:]).float().mean().item()
     assert accuracies[1.0] > 0.95
     assert accuracies[None] < 0.25  # chance is 1/16: relative position bias alone leaves tokens position-free
+
+
+def test_bad_configs_are_refused_with_the_reason():
+    with pytest.raises(ValueError, match="image_size 30 is not a multiple of patch_size 16"):
+        SingularityConfig(image_size=30)
+    with pytest.raises(ValueError, match="vision width 100 is not divisible by its 12 heads"):
+        SingularityConfig(vision_width=100)
+    with pytest.raises(ValueError, match="fusion_layer"):
+        SingularityConfig(fusion_layer=0)
 
 
 def test_bad_video_is_refused(tiny):

@@ -29,8 +29,11 @@ def test_backbone_is_frozen_and_stays_in_eval(toy_backbone):
     assert trainable(official) == {"patcher"}
 
 
-def test_dvdm_losses_and_gradients(toy_backbone):
-    model = PatchAndFuse(toy_backbone, objectives=("vtc", "vac", "atm"), atm_weight=0.4).train()
+@pytest.mark.parametrize("backbone_train_mode", [False, True])
+def test_dvdm_losses_and_gradients(toy_backbone, backbone_train_mode):
+    """The frozen backbone runs under inference_mode; its outputs still feed a trainable patcher."""
+    model = PatchAndFuse(toy_backbone, objectives=("vtc", "vac", "atm"), atm_weight=0.4,
+                         backbone_train_mode=backbone_train_mode).train()
     losses = model.loss(**batch())
     assert set(losses) == {"loss_vtc", "loss_atm"}
     sum(losses.values()).backward()

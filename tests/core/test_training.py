@@ -71,6 +71,33 @@ def test_train_writes_trainable_weights_and_resumes(ssv2, tmp_path):
     assert not torch.equal(torch.load(weights, weights_only=True)["patcher.latents"], state["patcher.latents"])
 
 
+def logged_losses(work_dir):
+    """The total loss of every iteration, from mmengine's scalars.json."""
+    lines = next(work_dir.glob("*/vis_data/scalars.json")).read_text().splitlines()
+    return [row["loss"] for row in map(json.loads, lines) if "loss" in row]
+
+
+def test_a_run_that_builds_the_feature_cache_trains_like_a_rerun(ssv2, tmp_path):
+    """Building the cache (a random backbone, a DataLoader) must not shift the training run's random numbers."""
+    train(config(ssv2, tmp_path / "cold", max_iters=3))
+    train(config(ssv2, tmp_path / "warm", max_iters=3))
+    cold, warm = logged_losses(tmp_path / "cold"), logged_losses(tmp_path / "warm")
+    assert len(cold) == 3 and cold[0] != cold[-1]
+    assert cold == warm
+
+
+@pytest.mark.filterwarnings("ignore:Dynamo does not know how to trace")
+def test_compile_option_trains_the_same_losses(ssv2, tmp_path):
+    """`--cfg-options compile=...` goes to mmengine, which compiles `train_step` (backend eager: no C compiler).
+    Losses are compared, not weights: AdamW's first steps move every weight by ±lr, whatever the size of its
+    gradient, so a gradient of 1e-9 that rounds the other way flips a weight."""
+    train(config(ssv2, tmp_path / "plain", max_iters=3))
+    cfg = config(ssv2, tmp_path / "compiled", max_iters=3)
+    train(cfg, cfg_options={"compile": {"backend": "eager"}})
+    assert "compiled" in "".join(p.read_text() for p in (tmp_path / "compiled").glob("*/*.log"))
+    assert logged_losses(tmp_path / "compiled") == pytest.approx(logged_losses(tmp_path / "plain"), rel=1e-4)
+
+
 def test_text_only_pretraining_locks_the_vision_side(toy_backbone):
     from paxion_core.training import BackbonePretrainer, text_parameter_names
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from paxion_eval import report, verdicts
-from paxion_eval.reproduce import Measured, MissingDataError, Reproduction
+from paxion_eval.reproduce import Measured, MissingDataError, Reproduction, scaled_schedule
 from paxion_eval.tables import get_table
 
 
@@ -19,6 +19,13 @@ def test_plans_name_existing_configs():
             paths = [spec] if isinstance(spec, str) else [spec["config"], spec["init"][0]]
             for path in paths:
                 assert (configs / path).is_file(), f"{table}: {path} is not in {configs}"
+
+
+def test_schedules_scale_with_the_iteration_count():
+    warmup_then_cosine = [dict(type="LinearLR", begin=0, end=50), dict(type="CosineAnnealingLR", begin=50, end=300)]
+    assert scaled_schedule(warmup_then_cosine, 300, 15) == [dict(type="LinearLR", begin=0, end=2),
+                                                            dict(type="CosineAnnealingLR", begin=2, end=15)]
+    assert scaled_schedule([dict(type="LinearLR", end=50)], 300, 1) == [dict(type="LinearLR", begin=0, end=1)]
 
 
 def test_paper_profile_lists_every_missing_file(tmp_path):

@@ -7,7 +7,7 @@ projected video embedding for the Knowledge Fuser and for the Backbone rows of t
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -29,14 +29,17 @@ class VideoFeatures:
     pooled: Tensor
     reversed: VideoFeatures | None = None
 
+    def map(self, fn: Callable[[Tensor], Tensor]) -> VideoFeatures:
+        """`fn` applied to every tensor (the reversed features' too)."""
+        rev = self.reversed.map(fn) if self.reversed is not None else None
+        return VideoFeatures(fn(self.tokens), fn(self.pooled), rev)
+
     def to(self, *args, **kwargs) -> VideoFeatures:
-        rev = self.reversed.to(*args, **kwargs) if self.reversed is not None else None
-        return VideoFeatures(self.tokens.to(*args, **kwargs), self.pooled.to(*args, **kwargs), rev)
+        return self.map(lambda t: t.to(*args, **kwargs))
 
     def select(self, index: Tensor | slice) -> VideoFeatures:
         """Rows `index` of the batch (and of the reversed features)."""
-        rev = self.reversed.select(index) if self.reversed is not None else None
-        return VideoFeatures(self.tokens[index], self.pooled[index], rev)
+        return self.map(lambda t: t[index])
 
 
 class VideoLanguageBackbone(nn.Module, abc.ABC):

@@ -39,6 +39,12 @@ class NonFiniteLossError(FloatingPointError):
     pass
 
 
+def _autograd_ready(tensor: Tensor) -> Tensor:
+    """A tensor made under `torch.inference_mode`, as an ordinary tensor that autograd may save for backward (a
+    copy; inference tensors themselves cannot be saved)."""
+    return tensor.clone() if tensor.is_inference() else tensor
+
+
 @MODELS.register_module()
 class PatchAndFuse(BaseModel):
     """Frozen backbone + Knowledge Patcher (+ Knowledge Fuser).
@@ -107,13 +113,15 @@ class PatchAndFuse(BaseModel):
 
     # -- embeddings -------------------------------------------------------------------------------------------
     def backbone_features(self, video: Tensor | VideoFeatures, with_reversed: bool = False) -> VideoFeatures:
-        """Frozen backbone features (computed without gradients) of pixels [B, T, 3, H, W], or passed through."""
+        """Frozen backbone features of pixels [B, T, 3, H, W] (computed under `torch.inference_mode`), or passed
+        through."""
         if isinstance(video, VideoFeatures):
             if with_reversed and video.reversed is None:
                 raise ValueError("ATM needs the reversed features: cache them with with_reversed=True")
             return video.to(self.temperature.device)
-        with torch.no_grad():
-            return self.backbone.encode_video(video, with_reversed=with_reversed)
+        with torch.inference_mode():
+            features = self.backbone.encode_video(video, with_reversed=with_reversed)
+        return features.map(_autograd_ready)
 
     def video_embedding(self, features: VideoFeatures) -> Tensor:
         """The video side of the similarity: [B, N, D] patcher latents, or [B, D] (fused / pooled / KP-Transformer)."""
@@ -127,18 +135,21 @@ class PatchAndFuse(BaseModel):
         return self.fuser(features.pooled, latents)
 
     def text_embedding(self, texts: Sequence[str] | Tensor) -> Tensor:
-        """Frozen backbone text embedding [B, D]. Strings are memoised while the backbone is in eval mode (it is
-        frozen, so a text's embedding never changes); `backbone_train_mode=True` disables the memo."""
-        with torch.no_grad():
+        """Frozen backbone text embedding [B, D] (computed under `torch.inference_mode`). Strings are memoised while
+        the backbone is in eval mode (it is frozen, so a text's embedding never changes); `backbone_train_mode=True`
+        disables the memo."""
+        with torch.inference_mode():
             if isinstance(texts, Tensor) or self.backbone.training:
-                return self.backbone.encode_text(texts)
-            missing = [t for t in dict.fromkeys(texts) if t not in self._text_memo]
-            if missing:
-                for text, emb in zip(missing, self.backbone.encode_text(missing)):
-                    self._text_memo[text] = emb
-                while len(self._text_memo) > TEXT_MEMO_SIZE:
-                    self._text_memo.popitem(last=False)
-            return torch.stack([self._text_memo[t] for t in texts])
+                embeddings = self.backbone.encode_text(texts)
+            else:
+                missing = [t for t in dict.fromkeys(texts) if t not in self._text_memo]
+                if missing:
+                    for text, emb in zip(missing, self.backbone.encode_text(missing)):
+                        self._text_memo[text] = emb
+                    while len(self._text_memo) > TEXT_MEMO_SIZE:
+                        self._text_memo.popitem(last=False)
+                embeddings = torch.stack([self._text_memo[t] for t in texts])
+        return _autograd_ready(embeddings)
 
     def similarity(self, video_emb: Tensor, text_emb: Tensor) -> Tensor:
         """[Bv, (N,) D] x [Bt, D] -> logits [Bv, Bt]."""

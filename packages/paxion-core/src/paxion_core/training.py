@@ -12,6 +12,7 @@ next stage reads through `init_from`.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -138,6 +139,9 @@ class SkipReportHook(Hook):
             runner.logger.warning(f"epoch {runner.epoch}: {self.report.summary()}")
 
 
+_RUN_NUMBERS = itertools.count()
+
+
 @contextlib.contextmanager
 def _trusted_resume(work_dir: Path) -> Iterator[None]:
     """Let mmengine resume from checkpoints inside `work_dir` (its own) with the full unpickler."""
@@ -165,7 +169,8 @@ def train(config: str | Path | Config, *, work_dir: str | Path | None = None, re
     """Train `config` with mmengine's Runner; returns the path of the written `weights.pth`.
 
     launcher: None picks "pytorch" when run under torchrun (RANK in the environment), else "none". Distributed
-    runs use NCCL when CUDA is available and gloo (runtime.py's default) otherwise.
+    runs use NCCL when CUDA is available and gloo (runtime.py's default) otherwise. A config key `compile` (True,
+    or a dict of `torch.compile` arguments) makes mmengine compile the training step.
     """
     from mmengine.runner import Runner
 
@@ -182,6 +187,9 @@ def train(config: str | Path | Config, *, work_dir: str | Path | None = None, re
         cfg.env_cfg.dist_cfg.backend = "nccl"
     cfg.resume = resume
     work = Path(cfg.work_dir)
+    # mmengine names its logger, message hub and visualizer "<config>_<second>"; a second run of the same config
+    # in the same second would write into the first one's log and scalars.
+    cfg.setdefault("experiment_name", f"{work.name}-run{next(_RUN_NUMBERS)}")
     runner = Runner.from_cfg(cfg)
     with _trusted_resume(work):
         runner.train()

@@ -23,7 +23,7 @@ from paxion_eval import metrics
 BATCH = 256
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def video_embeddings(model: PatchAndFuse, cache: FeatureCache, rows: np.ndarray, *,
                      reversed_clip: bool = False) -> Tensor:
     """[N, (latents,) D] embeddings of cache rows (or of their time-reversed clips)."""
@@ -35,7 +35,7 @@ def video_embeddings(model: PatchAndFuse, cache: FeatureCache, rows: np.ndarray,
     return torch.cat(out)
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def text_embeddings(model: PatchAndFuse, texts: Sequence[str]) -> Tensor:
     """[M, D] frozen backbone text embeddings."""
     return torch.cat([model.text_embedding(list(texts[i:i + BATCH])) for i in range(0, len(texts), BATCH)])
@@ -89,7 +89,7 @@ def evaluate_retrieval(model: PatchAndFuse, cache: FeatureCache, dataset: Any) -
             **{name: 100.0 * float(hit.mean()) for name, hit in hits.items()}}
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def evaluate_qa(model: PatchAndFuse, cache: FeatureCache, dataset: Any) -> dict[str, Any]:
     """Accuracy per question group (C, T, D), overall and on the hard subset."""
     rows = np.flatnonzero(cache.valid)

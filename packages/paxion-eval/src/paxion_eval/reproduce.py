@@ -217,7 +217,8 @@ class Reproduction:
         if self.synthetic:
             overrides["log_level"] = "ERROR"
             iters = max(1, round(cfg.train_cfg.max_iters * self.profile.iteration_scale[self.scale]))
-            overrides.update({"train_cfg.max_iters": iters, "param_scheduler.0.end": iters})
+            overrides.update({"train_cfg.max_iters": iters,
+                              "param_scheduler": scaled_schedule(cfg.param_scheduler, cfg.train_cfg.max_iters, iters)})
         cfg.merge_from_dict(overrides)
         hashed = cfg.to_dict()
         hashed["train_dataloader"]["dataset"].pop("progress", None)  # how a run looks, not what it computes
@@ -369,6 +370,16 @@ class Reproduction:
                     measured.put((label, method), column, result[column], result["correct"].get(column))
                 row = measured.values[(label, method)]
                 self.log(f"  {label} {method}: " + "  ".join(f"{c} {v:.1f}" for c, v in row.items()))
+
+
+def scaled_schedule(schedulers: list, max_iters: int, iters: int) -> list[dict]:
+    """Iteration-based schedulers written for `max_iters`, each begin/end moved to the same fraction of `iters`
+    (a warmup stays the same share of the run)."""
+    out = []
+    for scheduler in schedulers:
+        begin = round(scheduler.get("begin", 0) * iters / max_iters)
+        out.append({**scheduler, "begin": begin, "end": max(begin + 1, round(scheduler["end"] * iters / max_iters))})
+    return out
 
 
 def run_table(table: str, **kwargs: Any) -> tuple[Reproduction, Measured, float]:

@@ -13,6 +13,7 @@ under `clipmodel` as in its `VidCLIP` wrapper, so an official checkpoint maps on
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -67,7 +68,8 @@ CLIPVIP_CONFIGS: dict[str, ClipVipConfig] = {
     "b16": ClipVipConfig(patch_size=16),
     "tiny": ClipVipConfig(image_size=32, patch_size=8, vision_width=96, vision_layers=3, vision_heads=4,
                           vision_mlp_width=384, text_width=64, text_layers=3, text_heads=4, text_mlp_width=256,
-                          embed_dim=64, pos_embed_std=1.0),  # patch tokens must carry position strongly (DESIGN §5)
+                          embed_dim=64, pos_embed_std=1.0,  # patch tokens must carry position strongly (DESIGN §5)
+                          logit_scale_init=math.log(1 / 0.07)),  # trained from scratch: CLIP's initial temperature
 }
 
 

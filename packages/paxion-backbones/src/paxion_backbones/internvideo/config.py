@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from paxion_backbones.common.shapes import vit_shape_problems
+
 
 @dataclass(frozen=True)
 class InternVideoConfig:
@@ -35,13 +37,7 @@ class InternVideoConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "decoder_layers", tuple(int(i) for i in self.decoder_layers))
-        problems = []
-        if self.image_size % self.patch_size:
-            problems.append(f"image_size {self.image_size} is not a multiple of patch_size {self.patch_size}")
-        for width, heads, what in ((self.vision_width, self.vision_heads, "vision"),
-                                   (self.text_width, self.text_heads, "text")):
-            if width % heads:
-                problems.append(f"{what} width {width} is not divisible by {what} heads {heads}")
+        problems = vit_shape_problems(self)
         layers = self.decoder_layers
         if not layers or list(layers) != sorted(set(layers)) or not 0 <= layers[0] <= layers[-1] < self.vision_layers:
             problems.append(f"decoder_layers {layers} must be distinct increasing block indices in "

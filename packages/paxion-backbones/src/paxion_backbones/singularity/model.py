@@ -39,6 +39,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from paxion_backbones.common.shapes import vit_shape_problems
 from paxion_backbones.singularity.checkpoint import map_official_checkpoint
 from paxion_backbones.singularity.tokenizer import DEFAULT_MAX_LENGTH, VOCAB_SIZE, BertWordPieceTokenizer
 from paxion_core.backbone import VideoFeatures, VideoLanguageBackbone
@@ -84,13 +85,7 @@ class SingularityConfig:
     pixel_std: tuple[float, float, float] = CLIP_STD
 
     def __post_init__(self) -> None:
-        problems = []
-        if self.image_size % self.patch_size:
-            problems.append(f"image_size {self.image_size} is not a multiple of patch_size {self.patch_size}")
-        for width, heads, what in ((self.vision_width, self.vision_heads, "vision"),
-                                   (self.text_width, self.text_heads, "text")):
-            if width % heads:
-                problems.append(f"{what} width {width} is not divisible by its {heads} heads")
+        problems = vit_shape_problems(self)
         if not 0 < self.fusion_layer <= self.text_layers:
             problems.append(f"fusion_layer {self.fusion_layer} must be in [1, text_layers={self.text_layers}]")
         if self.max_text_length > self.max_positions:
