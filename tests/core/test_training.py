@@ -9,7 +9,7 @@ from mmengine.config import Config
 
 from paxion_core.data import write_video
 from paxion_core.features import FeatureCache
-from paxion_core.training import train
+from paxion_core.training import logged_losses, train
 from paxion_core.weights import WEIGHTS_FILE
 
 EXPERIMENTS = __import__("pathlib").Path(__file__).parents[2] / "experiments"
@@ -71,17 +71,15 @@ def test_train_writes_trainable_weights_and_resumes(ssv2, tmp_path):
     assert not torch.equal(torch.load(weights, weights_only=True)["patcher.latents"], state["patcher.latents"])
 
 
-def logged_losses(work_dir):
-    """The total loss of every iteration, from mmengine's scalars.json."""
-    lines = next(work_dir.glob("*/vis_data/scalars.json")).read_text().splitlines()
-    return [row["loss"] for row in map(json.loads, lines) if "loss" in row]
+def losses(work_dir):
+    return [loss for _, loss in logged_losses(work_dir)]
 
 
 def test_a_run_that_builds_the_feature_cache_trains_like_a_rerun(ssv2, tmp_path):
     """Building the cache (a random backbone, a DataLoader) must not shift the training run's random numbers."""
     train(config(ssv2, tmp_path / "cold", max_iters=3))
     train(config(ssv2, tmp_path / "warm", max_iters=3))
-    cold, warm = logged_losses(tmp_path / "cold"), logged_losses(tmp_path / "warm")
+    cold, warm = losses(tmp_path / "cold"), losses(tmp_path / "warm")
     assert len(cold) == 3 and cold[0] != cold[-1]
     assert cold == warm
 
@@ -95,7 +93,7 @@ def test_compile_option_trains_the_same_losses(ssv2, tmp_path):
     cfg = config(ssv2, tmp_path / "compiled", max_iters=3)
     train(cfg, cfg_options={"compile": {"backend": "eager"}})
     assert "compiled" in "".join(p.read_text() for p in (tmp_path / "compiled").glob("*/*.log"))
-    assert logged_losses(tmp_path / "compiled") == pytest.approx(logged_losses(tmp_path / "plain"), rel=1e-4)
+    assert losses(tmp_path / "compiled") == pytest.approx(losses(tmp_path / "plain"), rel=1e-4)
 
 
 def test_text_only_pretraining_locks_the_vision_side(toy_backbone):

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from paxion_core.training import logged_losses
 from paxion_eval import report, verdicts
 from paxion_eval.reproduce import Measured, MissingDataError, Reproduction, scaled_schedule
 from paxion_eval.tables import get_table
@@ -78,3 +79,18 @@ def test_report_files(tmp_path):
     assert "PASS [claim]" in markdown and "Human" in markdown
     assert "85.0 (90.1)" in (tmp_path / "table.tex").read_text()
     assert json.loads((tmp_path / "metrics.json").read_text())["measured"] == metrics["measured"]
+
+
+def test_training_curves_read_the_newest_mmengine_log(tmp_path):
+    run = tmp_path / "run"
+    for stamp, losses in (("20260101_000000", [9.0, 9.0]), ("20260102_000000", [3.0, 2.5, 2.0])):
+        log = run / stamp / "vis_data" / "scalars.json"
+        log.parent.mkdir(parents=True)
+        log.write_text("".join(json.dumps({"loss": loss, "step": i + 1}) + "\n" for i, loss in enumerate(losses))
+                       + json.dumps({"accuracy": 1.0, "step": 3}) + "\n")
+    assert logged_losses(run) == [(1, 3.0), (2, 2.5), (3, 2.0)]
+    assert report.plot_training_curves([{"weights": str(run / "weights.pth"), "label": "run"}],
+                                       tmp_path / "curves.png") == tmp_path / "curves.png"
+    assert (tmp_path / "curves.png").stat().st_size > 0
+    assert report.plot_training_curves([{"weights": str(tmp_path / "none" / "weights.pth"), "label": "x"}],
+                                       tmp_path / "empty.png") is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -140,6 +141,16 @@ class SkipReportHook(Hook):
 
 
 _RUN_NUMBERS = itertools.count()
+
+
+def logged_losses(work_dir: str | Path) -> list[tuple[int, float]]:
+    """(step, total loss) of every logged iteration of the newest run in `work_dir` (mmengine's
+    `<timestamp>/vis_data/scalars.json`); [] when nothing was logged."""
+    runs = sorted(Path(work_dir).glob("*/vis_data/scalars.json"))
+    if not runs:
+        return []
+    rows = [json.loads(line) for line in runs[-1].read_text().splitlines() if '"loss"' in line]
+    return [(row["step"], row["loss"]) for row in rows]
 
 
 @contextlib.contextmanager

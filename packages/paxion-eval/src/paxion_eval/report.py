@@ -126,14 +126,16 @@ def plot_training_curves(runs: list[dict], path: Path) -> Path | None:
         import matplotlib.pyplot as plt
     except ImportError:
         return None
+    from paxion_core.training import logged_losses
+
     fig, ax = plt.subplots(figsize=(7, 4))
     plotted = 0
     for run in runs:
-        for scalars in sorted(Path(run["weights"]).parent.glob("*/vis_data/scalars.json"))[-1:]:
-            points = [json.loads(line) for line in scalars.read_text().splitlines() if '"loss"' in line]
-            if points:
-                ax.plot([p["step"] for p in points], [p["loss"] for p in points], label=run["label"], linewidth=1)
-                plotted += 1
+        points = logged_losses(Path(run["weights"]).parent)
+        if points:
+            steps, losses = zip(*points)
+            ax.plot(steps, losses, label=run["label"], linewidth=1)
+            plotted += 1
     if not plotted:
         plt.close(fig)
         return None
