@@ -203,8 +203,18 @@ def _run_jobs(
         return
     import multiprocessing
 
-    with multiprocessing.Pool(min(workers, len(jobs)), initializer=_exit_on_sigterm) as pool:
+    # Not `with Pool(...)`: its exit calls terminate(), and while terminate() kills the workers, the pool's
+    # worker-handler thread can start a replacement that is never killed, so the final join hangs (seen in CI).
+    # After the last result the pool is closed instead: its workers exit on their own.
+    pool = multiprocessing.Pool(min(workers, len(jobs)), initializer=_exit_on_sigterm)
+    try:
         yield from pool.imap_unordered(convert, jobs)
+        pool.close()
+    except BaseException:  # an error, Ctrl-C, or the caller stopped reading (GeneratorExit)
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
 
 
 def run(args: argparse.Namespace) -> int:
