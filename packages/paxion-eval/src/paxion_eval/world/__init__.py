@@ -10,7 +10,7 @@ The world is written to `<out_dir>/<scale>-<first 16 hex of the content hash>/`;
 below is deterministic given (version, configuration, seed) (`world.json` holds no time stamps).
 
 What makes the paper's phenomenon appear, and why (DESIGN §5):
-- 48 object nouns ("red circle", ... 8 colours x 6 shapes, each with a darker orientation marker), drawn in every
+- 48 object nouns ("red circle", ... 8 colours x 6 shapes, each two-tone: the half it points to darker), drawn in every
   frame, plus 1-3 distractor objects, on procedurally textured backgrounds; two visual styles (SSv2-like tabletop
   textures with drop shadows; Ego4D-like wood/room views with the wearer's hand, head-camera shake and a vignette).
 - Actions come in antonym pairs whose time reversal is the antonym (`vocab.PAIRS`): left<->right, up<->down,

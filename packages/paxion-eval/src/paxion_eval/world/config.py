@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 #: bump when a change to the generator changes what it writes for the same configuration and seed
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 #: settings shared by every scale; a scale entry or an override replaces them key by key (nested dicts merge)
 COMMON: dict[str, Any] = {

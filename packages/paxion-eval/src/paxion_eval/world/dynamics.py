@@ -32,7 +32,7 @@ _SHAKE = 0.008  # std of the Ego4D-like head-camera shake
 
 @dataclass
 class ObjectTrack:
-    """One object: its noun and per-frame world state [T] (diameter `size`, `angle` of its orientation marker)."""
+    """One object: its noun and per-frame world state [T] (diameter `size`, `angle` its darker half points to)."""
 
     noun: str
     x: np.ndarray
@@ -161,8 +161,10 @@ def _advance(kind: str, rng: np.random.Generator, state: dict[str, float], u: np
         traj["cam_x"] = state["cam_x"] - rng.uniform(0.28, 0.4) * u
     elif kind == "rotate":  # clockwise
         traj["angle"] = state["angle"] + rng.uniform(math.pi / 2, math.pi) * u
-    elif kind == "spin":  # spinning either way, slowing to a stop; its reversal starts spinning
-        traj["angle"] = state["angle"] + rng.choice([-1.0, 1.0]) * rng.uniform(math.pi, 1.5 * math.pi) * (2 * u - u**2)
+    elif kind == "spin":  # spinning either way, slowing to a full stop at 60% of the clip; its reversal starts
+        spun = np.minimum(u / 0.6, 1.0)  # progress of the spin, still from then on
+        turn = rng.choice([-1.0, 1.0]) * rng.uniform(math.pi, 1.5 * math.pi)
+        traj["angle"] = state["angle"] + turn * (2 * spun - spun**2)
     elif kind == "cover":  # a cloth slides over part of the object
         traj["cover"] = rng.uniform(0.45, 0.65) * u
     elif kind == "approach":  # moved straight towards the landmark

@@ -13,7 +13,7 @@ from paxion_eval.world.vocab import COLOURS, SHAPES
 
 _SKIN = np.array([0.87, 0.66, 0.53])
 _SHADOW_OFFSET = (0.07, 0.09)  # fraction of the object's diameter
-_MARKER_RADIUS = 0.22  # in half-sizes
+_DARK_HALF = 0.45  # brightness of the +u half of every object (its orientation)
 
 
 def _value_noise(grid: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -60,7 +60,7 @@ def render_background(background: Background, wx: np.ndarray, wy: np.ndarray) ->
 
 
 def shape_mask(shape: str, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Inside-test of `shape` in its own coordinates (u, v in half-sizes; +u is the orientation marker's side)."""
+    """Inside-test of `shape` in its own coordinates (u, v in half-sizes; +u is the darker half's side)."""
     au, av = np.abs(u), np.abs(v)
     if shape == "circle":
         return u * u + v * v <= 1.0
@@ -180,8 +180,9 @@ def render_clip(clip: ClipState, image_size: int = 32, supersample: int = 2) -> 
             gx, gy, view = box
             u, v = _local(gx, gy, x, y, size, angle)
             colour = np.array(COLOURS[obj.colour])
-            canvas.paint(view, shape_mask(obj.shape, u, v), colour)
-            canvas.paint(view, (u - SHAPES[obj.shape]) ** 2 + v * v <= _MARKER_RADIUS**2, colour * 0.4)
+            mask = shape_mask(obj.shape, u, v)
+            canvas.paint(view, mask, colour)
+            canvas.paint(view, mask & (u > 0), colour * _DARK_HALF)
     image = canvas.image
     _draw_cloth(clip, screen, canvas)
     if clip.style == "ego4d":

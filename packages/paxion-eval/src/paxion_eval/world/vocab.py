@@ -22,15 +22,10 @@ COLOURS: dict[str, tuple[float, float, float]] = {
     "pink": (0.98, 0.45, 0.72),
 }
 
-#: shape name -> offset of the orientation marker (a darker dot) along the object's own +u axis, in half-sizes.
-SHAPES: dict[str, float] = {
-    "circle": 0.5,
-    "square": 0.5,
-    "triangle": 0.3,
-    "diamond": 0.45,
-    "ring": 0.78,
-    "cross": 0.66,
-}
+#: object shapes; each is drawn two-tone: the half on its own +u axis (where it "points") darker, so that its
+#: orientation, and a rotation, show in every 8-px patch it covers (a 2-px marker dot did not survive the tiny
+#: backbones' patch tokens: rotation templates stayed at chance for every patcher).
+SHAPES: tuple[str, ...] = ("circle", "square", "triangle", "diamond", "ring", "cross")
 
 #: every object noun, "colour shape" (48 nouns).
 NOUNS: tuple[str, ...] = tuple(f"{colour} {shape}" for shape in SHAPES for colour in COLOURS)
