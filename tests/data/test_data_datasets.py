@@ -379,6 +379,18 @@ def test_frame_captions_preloaded_once_per_process(videos, tmp_path, frame_indic
     assert len(opened) == 3
 
 
+def test_frame_captions_preload_with_unreadable_videos(videos, tmp_path):
+    (videos / "666.mp4").write_bytes(torch.randint(0, 256, (4096,), dtype=torch.uint8).numpy().tobytes())
+    ann = tmp_path / "pretrain.jsonl"
+    write_jsonl(ann, [{"video": name, "frame_index": 1, "caption": name}
+                      for name in ("74225.mp4", "555.mp4", "1001.mp4", "666.mp4")])
+    with pytest.raises(VideoReadError, match=r"555\.mp4: file not found"):
+        FrameCaptionDataset(ann, videos, num_frames=1, preload=True)
+    dataset = FrameCaptionDataset(ann, videos, num_frames=1, preload=True, on_error="skip")
+    assert [type(dataset[i]).__name__ for i in range(4)] == ["dict", "SkippedSample", "dict", "SkippedSample"]
+    assert dataset[3].path == str(videos / "666.mp4")
+
+
 def test_paraphrase_lines_zipped_beside_frames(videos, tmp_path):
     frames = tmp_path / "pretrain.jsonl"
     write_jsonl(frames, [{"video": "74225.mp4", "frame_index": i, "caption": f"caption {i}"} for i in range(3)])

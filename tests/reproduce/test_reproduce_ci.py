@@ -40,6 +40,7 @@ def test_every_cell_matches_its_golden_number(root, table):
     assert {"table.md", "table.tex", "metrics.json"} <= {p.name for p in out.iterdir()}
     metrics = metrics_of(root, "results", table)
     assert metrics["profile"] == "synthetic" and metrics["scale"] == "ci" and metrics["wall_time_s"] > 0
+    assert metrics["torch_threads"] == 1  # the count the golden numbers were recorded on (profile torch_threads)
     cells = sum(len(values) for values in metrics["measured"].values())
     golden = [v for v in metrics["verdicts"] if v["kind"] == "golden"]
     assert cells > 0 and len(golden) == cells  # one golden number per measured cell, none missing

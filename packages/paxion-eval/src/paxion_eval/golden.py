@@ -3,7 +3,8 @@
 Each table is reproduced once per seed (same world, different training seeds); a cell's golden value is the mean
 over seeds and its tolerance max(MIN_TOLERANCE, SPREAD_FACTOR × the largest distance of a seed from the mean),
 written to `golden.json` beside this module (the verdicts read it). Run it after a change that is meant to move
-the numbers, and commit the file with the change.
+the numbers, and commit the file with the change. Tables run on the synthetic profile's `torch_threads` for the scale
+(1 at ci scale), the count every check of them uses, so the numbers do not depend on the machine's cores.
 """
 
 from __future__ import annotations

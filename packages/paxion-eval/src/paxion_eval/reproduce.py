@@ -91,6 +91,7 @@ class Reproduction:
         self.checkpoints = Path(checkpoints) if checkpoints else None
         self.synthetic = self.profile.profile == "synthetic"
         self.runs: list[dict[str, Any]] = []  # what was trained or reused, for the report
+        self.torch_threads: int | None = None  # what `run` computed on, for the report
         self._done: set[Path] = set()  # runs already trained or found in this process
 
     def plan_hash(self) -> str:
@@ -282,11 +283,22 @@ class Reproduction:
 
     # -- the tables -----------------------------------------------------------------------------------------------
     def run(self) -> Measured:
+        """Prepare the inputs, then train and evaluate every row (on the profile's torch thread count for the
+        scale, when it names one)."""
+        import torch
+
         self.prepare()
         measured = Measured()
         runner = {"actionbench": self.run_actionbench, "retrieval": self.run_retrieval,
                   "nextqa": self.run_nextqa}[self.reference.name]
-        runner(measured)
+        threads, previous = self.profile.get("torch_threads", {}).get(self.scale), torch.get_num_threads()
+        if threads:
+            torch.set_num_threads(threads)
+        self.torch_threads = torch.get_num_threads()
+        try:
+            runner(measured)
+        finally:
+            torch.set_num_threads(previous)
         return measured
 
     def run_actionbench(self, measured: Measured) -> None:

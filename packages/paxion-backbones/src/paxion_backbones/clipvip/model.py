@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from paxion_backbones.common.clip_bpe import drop_padding_after_eot
 from paxion_core import VideoFeatures, VideoLanguageBackbone
 from paxion_core.data.transforms import CLIP_MEAN, CLIP_STD
 
@@ -336,7 +337,7 @@ class ClipVipBackbone(VideoLanguageBackbone):
 
     def encode_text(self, texts: Sequence[str] | Tensor) -> Tensor:
         ids = texts if isinstance(texts, Tensor) else self.tokenize(texts)
-        _, pooled = self.clipmodel.text_model(ids.to(self.device))
+        _, pooled = self.clipmodel.text_model(drop_padding_after_eot(ids).to(self.device))
         return self.clipmodel.text_projection(pooled)
 
     @property

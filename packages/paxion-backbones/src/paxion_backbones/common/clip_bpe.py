@@ -100,6 +100,8 @@ class ClipBPETokenizer:
         self.vocab_size: int = len(vocab)
         self._pattern = regex.compile(PRETOKENIZE_PATTERN, regex.IGNORECASE)
         self._cache: dict[str, list[str]] = {START_OF_TEXT: [START_OF_TEXT], END_OF_TEXT: [END_OF_TEXT]}
+        # Training re-tokenizes the same captions every step, and cleaning (ftfy) costs more than the BPE itself.
+        self._encode_text = functools.lru_cache(maxsize=65536)(self._encode_uncached)
 
     def _bpe(self, word: str) -> list[str]:
         """Byte-symbol string of one pre-token -> its BPE symbols (the last one carries "</w>")."""
@@ -127,11 +129,14 @@ class ClipBPETokenizer:
 
     def encode(self, text: str) -> list[int]:
         """text -> BPE ids, without SOT/EOT, after CLIP's cleaning (see `clean_text`)."""
+        return list(self._encode_text(text))
+
+    def _encode_uncached(self, text: str) -> tuple[int, ...]:
         ids: list[int] = []
         for piece in self._pattern.findall(clean_text(text)):
             symbols = "".join(self.byte_encoder[byte] for byte in piece.encode("utf-8"))
             ids.extend(self.encoder[symbol] for symbol in self._bpe(symbols))
-        return ids
+        return tuple(ids)
 
     def decode(self, ids: Sequence[int]) -> str:
         """ids (no padding) -> text in its cleaned, lower-cased form, each word followed by a space."""
@@ -164,3 +169,13 @@ class ClipBPETokenizer:
 def get_clip_tokenizer() -> ClipBPETokenizer:
     """The process-wide CLIP tokenizer over the bundled vocabulary (built once, ~1 s)."""
     return ClipBPETokenizer()
+
+
+def drop_padding_after_eot(ids: torch.Tensor) -> torch.Tensor:
+    """ids [B, L] -> ids [B, L'] without the columns after the batch's last EOT (the largest id in each row).
+
+    For a causal text encoder pooled at EOT this is exact: no position sees a later one, so padding after the last
+    EOT cannot change any EOT feature (and a 77-token context is mostly padding). Meta-device ids (shape checks)
+    have no values and are returned whole.
+    """
+    return ids if ids.is_meta else ids[:, : int(ids.argmax(dim=-1).max()) + 1]

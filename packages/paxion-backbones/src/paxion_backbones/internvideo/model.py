@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 import torch
 from torch import Tensor, nn
 
+from paxion_backbones.common.clip_bpe import drop_padding_after_eot
 from paxion_backbones.internvideo.checkpoint import map_official_state_dict
 from paxion_backbones.internvideo.config import CONFIGS, InternVideoConfig
 from paxion_backbones.internvideo.tokenizer import tokenize
@@ -270,9 +271,7 @@ class InternVideoBackbone(VideoLanguageBackbone):
         ids = texts if isinstance(texts, Tensor) else self.tokenize(texts)
         ids = ids.to(device=self.text_projection.device, dtype=torch.long)
         eot = ids.argmax(dim=-1)
-        # The causal mask keeps every position blind to later ones, so the padding after the last EOT of the batch
-        # cannot change any EOT feature: drop it (exact; a 77-token context is mostly padding).
-        hidden = self.text(ids[:, : int(eot.max()) + 1])
+        hidden = self.text(drop_padding_after_eot(ids))
         return hidden[torch.arange(ids.shape[0], device=ids.device), eot] @ self.text_projection
 
     @property

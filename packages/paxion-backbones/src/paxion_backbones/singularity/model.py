@@ -433,7 +433,13 @@ class SingularityBackbone(VideoLanguageBackbone):
         ids = texts if isinstance(texts, Tensor) else self.tokenize(texts)
         if ids.ndim != 2:
             raise ValueError(f"token ids must be [B, L], got shape {tuple(ids.shape)}")
-        return ids.to(device=self.device, dtype=torch.long)
+        ids = ids.to(device=self.device, dtype=torch.long)
+        if ids.is_meta:  # shape checks: no values to trim by
+            return ids
+        # Padding keys are masked out of every attention, so the padding columns after the batch's longest text
+        # cannot change any other position: drop them (exact; the tokenizer pads to max_text_length).
+        used = (ids != 0).any(0).nonzero()
+        return ids[:, : int(used.max()) + 1 if len(used) else 1]
 
     def encode_text(self, texts: Sequence[str] | Tensor) -> Tensor:
         """texts (strings or ids [B, L]) -> text_proj(CLS after the text layers) [B, embed_dim]."""

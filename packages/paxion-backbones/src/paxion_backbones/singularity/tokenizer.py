@@ -148,6 +148,7 @@ class BertWordPieceTokenizer:
         if self.pad_id != 0:
             raise VocabularyError(f"{PAD} must have id 0 (the attention mask is ids != 0), got {self.pad_id}")
         self._wordpiece = lru_cache(maxsize=65536)(self._wordpiece_uncached)
+        self._encode_text = lru_cache(maxsize=65536)(self._encode_uncached)  # training repeats the same captions
 
     def __len__(self) -> int:
         return len(self.vocab)
@@ -176,8 +177,11 @@ class BertWordPieceTokenizer:
 
     def encode(self, text: str) -> list[int]:
         """text -> ``[CLS]`` + WordPiece ids, truncated to `max_length`, not padded."""
+        return list(self._encode_text(text))
+
+    def _encode_uncached(self, text: str) -> tuple[int, ...]:
         ids = [self.vocab.get(piece, self.unk_id) for piece in self.tokenize(text)]
-        return [self.cls_id, *ids[: self.max_length - 1]]
+        return (self.cls_id, *ids[: self.max_length - 1])
 
     def __call__(self, texts: str | Sequence[str]) -> Tensor:
         """texts -> long tensor [B, max_length] (0 = padding)."""

@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
             checked = verdicts.claims(reference.name, measured) + verdicts.golden(reference.name, args.scale, measured)
         info = {"profile": args.profile, "scale": args.scale if args.profile == "synthetic" else None,
                 "seed": args.seed, "world_seed": 0 if args.profile == "synthetic" else None,
-                "wall_time_s": round(wall, 1), "plan_hash": reproduction.plan_hash(), "runs": reproduction.runs}
+                "wall_time_s": round(wall, 1), "torch_threads": reproduction.torch_threads,
+                "plan_hash": reproduction.plan_hash(), "runs": reproduction.runs}
         out_dir = Path(args.out) / name
         report.write(out_dir, reference, measured, checked, info)
         print((out_dir / "table.md").read_text())
